@@ -1,0 +1,193 @@
+package goatdb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+func BenchmarkReadByPath(b *testing.B) {
+	db := openTest(b, b.TempDir(), nil)
+	defer db.Close()
+	if _, err := db.Set("/data/all/x", &allTypes, Data{"title": "hello", "n": 1}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		it, err := db.Item("/data/all/x")
+		if err != nil || it.Get("title") != "hello" {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkItemGet(b *testing.B) {
+	db := openTest(b, b.TempDir(), nil)
+	defer db.Close()
+	it, _ := db.Set("/data/all/x", &allTypes, Data{"title": "hello", "n": 1})
+	for b.Loop() {
+		if it.Get("title") != "hello" {
+			b.Fatal("wrong value")
+		}
+	}
+}
+
+// BenchmarkCreate measures a create that is committed at once: unsigned,
+// no fsync (the log's writer goroutine writes it in the background).
+func BenchmarkCreate(b *testing.B) {
+	db := openTest(b, b.TempDir(), nil)
+	defer db.Close()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := db.Set("/data/all/k"+strconv.Itoa(i), &allTypes, Data{"title": "a task title", "n": float64(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUpdate updates items of a 1000-item repository in turn, each
+// update committed at once: unsigned, no fsync.
+func BenchmarkUpdate(b *testing.B) {
+	db := openTest(b, b.TempDir(), nil)
+	defer db.Close()
+	items := make([]*Item, 1000)
+	for i := range items {
+		items[i], _ = db.Set("/data/all/k"+strconv.Itoa(i), &allTypes, Data{"title": "a task title", "n": 0})
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		if err := items[i%len(items)].Set("n", float64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUpdateHotItem updates one item over and over. Every commit
+// carries upstream's ancestors filter over the item's whole history, so the
+// cost per commit grows with the history (as it does upstream).
+func BenchmarkUpdateHotItem(b *testing.B) {
+	db := openTest(b, b.TempDir(), nil)
+	defer db.Close()
+	it, _ := db.Set("/data/all/x", &allTypes, Data{"title": "a task title", "n": 0})
+	i := 0
+	for b.Loop() {
+		i++
+		if err := it.Set("n", float64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var (
+	bigRepoOnce sync.Once
+	bigRepoDir  string
+)
+
+// bigRepo writes a data directory with a 100k-item repository once per
+// process.
+func bigRepo(b *testing.B) string {
+	bigRepoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "goatdb-bench-100k")
+		if err != nil {
+			b.Fatal(err)
+		}
+		db := openTest(b, dir, nil)
+		for i := range 100_000 {
+			if _, err := db.Set(fmt.Sprintf("/data/all/k%06d", i), &allTypes,
+				Data{"title": "item number " + strconv.Itoa(i), "n": float64(i), "tags": []any{"a", "b"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		bigRepoDir = dir
+	})
+	return bigRepoDir
+}
+
+func BenchmarkOpen100k(b *testing.B) {
+	dir := bigRepo(b)
+	ctx := context.Background()
+	for b.Loop() {
+		db, err := Open(ctx, dir, &Options{CommitDelay: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		st, err := db.OpenRepo(ctx, "/data/all")
+		if err != nil || st.Commits != 100_000 {
+			b.Fatalf("%v %+v", err, st)
+		}
+		db.Close()
+	}
+}
+
+// BenchmarkMemoryAfterOpen100k reports the Go heap and the process RSS
+// after opening the 100k-item repository.
+func BenchmarkMemoryAfterOpen100k(b *testing.B) {
+	dir := bigRepo(b)
+	ctx := context.Background()
+	var keep *DB
+	for b.Loop() {
+		if keep != nil {
+			keep.Close()
+		}
+		runtime.GC()
+		db, err := Open(ctx, dir, &Options{CommitDelay: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.OpenRepo(ctx, "/data/all"); err != nil {
+			b.Fatal(err)
+		}
+		keep = db
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+	b.ReportMetric(float64(rssBytes())/(1<<20), "rss-MiB")
+	keep.Close()
+}
+
+func BenchmarkReadAll100k(b *testing.B) {
+	dir := bigRepo(b)
+	db := openTest(b, dir, nil)
+	defer db.Close()
+	keys, err := db.AllKeys("/data/all")
+	if err != nil {
+		b.Fatal(err)
+	}
+	paths := make([]string, len(keys))
+	for i, k := range keys {
+		paths[i] = "/data/all/" + k
+	}
+	for b.Loop() {
+		for _, p := range paths {
+			it, err := db.Item(p)
+			if err != nil || it.Get("title") == nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func rssBytes() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == "VmRSS:" {
+			kb, _ := strconv.ParseInt(string(f[1]), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

@@ -1,0 +1,327 @@
+package goatdb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"goatdb/internal/itempath"
+	"goatdb/internal/repo"
+	"goatdb/internal/schema"
+	"goatdb/internal/value"
+	"goatdb/internal/vfs"
+)
+
+// DB is a database rooted at a data directory. It is safe for concurrent
+// use.
+type DB struct {
+	dir     string
+	opts    Options
+	fs      vfs.FS
+	reg     *schema.Registry
+	connID  string
+	session string
+
+	mu     sync.RWMutex
+	closed bool
+	repos  map[string]*repoSlot
+}
+
+type repoSlot struct {
+	once   sync.Once
+	loaded atomic.Bool // set after r is, so readers skip once and the lock
+	r      *repo.Repo
+	err    error
+}
+
+// Open opens the database in dir, creating the directory if needed.
+// Repositories are loaded on first use.
+func Open(ctx context.Context, dir string, opts *Options) (*DB, error) {
+	return openFS(ctx, vfs.OS, dir, opts)
+}
+
+func openFS(ctx context.Context, fsys vfs.FS, dir string, opts *Options) (*DB, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
+	}
+	db := &DB{
+		dir:    dir,
+		opts:   opts.withDefaults(),
+		fs:     fsys,
+		reg:    schema.NewRegistry(),
+		connID: repo.NewID(),
+		repos:  map[string]*repoSlot{},
+	}
+	db.session = readSessionID(fsys, filepath.Join(dir, "settings.json"))
+	if db.session == "" {
+		db.session = repo.NewID()
+	}
+	return db, nil
+}
+
+// readSessionID returns the current session id from an upstream-format
+// settings.json, or "" when there is none. Head selection prefers this
+// session's commits, as upstream does.
+func readSessionID(fsys vfs.FS, path string) string {
+	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var s struct {
+		CurrentSession struct {
+			ID string `json:"id"`
+		} `json:"currentSession"`
+	}
+	if json.NewDecoder(f).Decode(&s) != nil {
+		return ""
+	}
+	return s.CurrentSession.ID
+}
+
+// Dir returns the data directory.
+func (db *DB) Dir() string { return db.dir }
+
+// Registry returns the schemas this database knows. Register schemas before
+// reading items that use them.
+func (db *DB) Registry() *Registry { return db.reg }
+
+// Close commits pending edits, flushes every repository and closes them.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return nil
+	}
+	db.closed = true
+	slots := make([]*repoSlot, 0, len(db.repos))
+	for _, s := range db.repos {
+		slots = append(slots, s)
+	}
+	db.mu.Unlock()
+	var errs []error
+	for _, s := range slots {
+		s.once.Do(func() { s.err = ErrClosed })
+		if s.r != nil {
+			errs = append(errs, s.r.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Flush commits pending edits and makes every write so far durable.
+func (db *DB) Flush(ctx context.Context) error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return ErrClosed
+	}
+	var rs []*repo.Repo
+	for _, s := range db.repos {
+		if s.r != nil {
+			rs = append(rs, s.r)
+		}
+	}
+	db.mu.Unlock()
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Flush(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// repo returns the loaded repository at p, loading it on first use.
+func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
+	key := p.RepoPath()
+	db.mu.RLock()
+	s, closed := db.repos[key], db.closed
+	db.mu.RUnlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if s != nil && s.loaded.Load() {
+		return s.r, nil
+	}
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if s = db.repos[key]; s == nil {
+		s = &repoSlot{}
+		db.repos[key] = s
+	}
+	db.mu.Unlock()
+	s.once.Do(func() {
+		s.r, s.err = repo.Open(repo.Options{
+			Path:        key,
+			File:        filepath.Join(db.dir, p.Type, p.Repo+".jsonl"),
+			FS:          db.fs,
+			Registry:    db.reg,
+			Logger:      db.opts.Logger,
+			OrgID:       db.opts.OrgID,
+			ConnID:      db.connID,
+			Session:     db.session,
+			CommitDelay: db.opts.CommitDelay,
+			ReadOnly:    db.opts.ReadOnly,
+		})
+		s.loaded.Store(s.err == nil)
+	})
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.r, nil
+}
+
+// OpenRepo loads the repository at path now rather than on first use and
+// reports what loading found.
+func (db *DB) OpenRepo(ctx context.Context, path string) (repo.LoadStats, error) {
+	if err := ctx.Err(); err != nil {
+		return repo.LoadStats{}, err
+	}
+	p, err := itempath.ParseRepo(path)
+	if err != nil {
+		return repo.LoadStats{}, err
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return repo.LoadStats{}, err
+	}
+	return r.Stats(), nil
+}
+
+// Keys returns the keys of the items in the repository at path, sorted,
+// deleted items excluded.
+func (db *DB) Keys(path string) ([]string, error) {
+	p, err := itempath.ParseRepo(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return nil, err
+	}
+	keys := r.Keys()
+	out := keys[:0]
+	for _, k := range keys {
+		if it, err := r.Value(k); err == nil && it.Deleted() {
+			continue
+		}
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Count returns the number of items in the repository at path, deleted
+// items excluded.
+func (db *DB) Count(path string) (int, error) {
+	keys, err := db.Keys(path)
+	return len(keys), err
+}
+
+// Item returns the item at path. It fails with ErrNotFound when the item
+// has never been written.
+func (db *DB) Item(path string) (*Item, error) {
+	p, err := itempath.ParseItem(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return nil, err
+	}
+	it := &Item{db: db, r: r, path: p}
+	if _, err := it.value(); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// Get returns a copy of the fields of the item at path, upgraded to the
+// newest registered version of its schema.
+func (db *DB) Get(path string) (Data, error) {
+	it, err := db.Item(path)
+	if err != nil {
+		return nil, err
+	}
+	return it.Data()
+}
+
+// Raw returns the stored JSON record of an item's head, as upstream writes
+// it. It works for items whose schema is not registered here.
+func (db *DB) Raw(path string) (json.RawMessage, error) {
+	p, err := itempath.ParseItem(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return nil, err
+	}
+	return r.HeadRecord(p.Item)
+}
+
+// Create writes a new item with a fresh random key into the repository at
+// repoPath.
+func (db *DB) Create(repoPath string, s *Schema, d Data) (*Item, error) {
+	p, err := itempath.ParseRepo(repoPath)
+	if err != nil {
+		return nil, err
+	}
+	p.Item = repo.NewID()
+	return db.put(p, s, d)
+}
+
+// Set creates the item at path or replaces all of its fields.
+func (db *DB) Set(path string, s *Schema, d Data) (*Item, error) {
+	p, err := itempath.ParseItem(path)
+	if err != nil {
+		return nil, err
+	}
+	return db.put(p, s, d)
+}
+
+func (db *DB) put(p itempath.Path, s *Schema, d Data) (*Item, error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil schema for %s", ErrSchema, p)
+	}
+	rs, ok := db.reg.Version(s.NS, s.Version)
+	if !ok {
+		if err := db.reg.Register(*s); err != nil {
+			return nil, err
+		}
+		rs, _ = db.reg.Version(s.NS, s.Version)
+	}
+	v, err := value.NewItem(rs, d)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Set(p.Item, v); err != nil {
+		return nil, err
+	}
+	return &Item{db: db, r: r, path: p}, nil
+}
+
+// Delete marks the item at path deleted. Deleted items keep their history
+// and still sync, as upstream's do.
+func (db *DB) Delete(path string) error {
+	it, err := db.Item(path)
+	if err != nil {
+		return err
+	}
+	return it.Delete()
+}

@@ -1,0 +1,3 @@
+module goatdb
+
+go 1.26

@@ -1,0 +1,26 @@
+package commit
+
+import "goatdb/internal/bloom"
+
+// Ancestors filters are sized for a 25% false-positive rate, as upstream's
+// Repository.ancestorsFilterForKey sizes them.
+const ancestorsFPR = 0.25
+
+// NewAncestors builds the "af" and "ac" a new commit carries, as upstream's
+// Repository.ancestorsFilterForKey does: a filter of nonLeafIDs (every commit
+// of the key that currently has children, see §8.3 of the internals notes),
+// sized for that many distinct ids, with fresh random seeds, serialised; and
+// the number of distinct ids. No ids still give a one-byte empty filter,
+// because upstream always attaches one; ac is then 0 and Encode omits it.
+func NewAncestors(nonLeafIDs []string) (af []byte, ac int) {
+	// Upstream collects the ids in a Set before counting them.
+	seen := make(map[string]struct{}, len(nonLeafIDs))
+	for _, id := range nonLeafIDs {
+		seen[id] = struct{}{}
+	}
+	f := bloom.New(len(seen), ancestorsFPR, 0, nil)
+	for _, id := range nonLeafIDs {
+		f.Add(id)
+	}
+	return f.AppendJSON(nil), len(seen)
+}

@@ -1,0 +1,33 @@
+package repo
+
+import "goatdb/internal/bloom"
+
+// ancestorsFPR is upstream's false-positive rate for ancestors filters.
+const ancestorsFPR = 0.25
+
+// ancestorsCache keeps a key's ancestors filter between commits. Upstream
+// builds a new filter sized for exactly the current count on every commit,
+// which makes each commit of a hot item cost O(history). We size the filter
+// with a quarter of headroom and only add what is new, rebuilding when it
+// fills up (amortised O(1) per commit); a larger filter only lowers the
+// false-positive rate, and readers use nothing but membership and the
+// separately stored count "ac".
+type ancestorsCache struct {
+	f     *bloom.Filter
+	cap   int
+	added int
+}
+
+// encode returns the filter over ids serialised as upstream's {d,s}.
+func (a *ancestorsCache) encode(ids []string) []byte {
+	if a.f == nil || len(ids) > a.cap {
+		a.cap = len(ids) + len(ids)/4 + 8
+		a.f = bloom.New(a.cap, ancestorsFPR, 0, nil)
+		a.added = 0
+	}
+	for _, id := range ids[a.added:] {
+		a.f.Add(id)
+	}
+	a.added = len(ids)
+	return a.f.AppendJSON(nil)
+}

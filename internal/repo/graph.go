@@ -1,0 +1,320 @@
+package repo
+
+import (
+	"fmt"
+
+	"goatdb/internal/commit"
+	"goatdb/internal/value"
+)
+
+// hasItemLocked reports whether e can yield a value structurally: it is a
+// full commit, or a delta whose base is present and full (upstream's
+// hasItemForCommit). Deltas never chain.
+func (r *Repo) hasItemLocked(e *entry) bool {
+	if !e.c.IsDelta() {
+		return true
+	}
+	b, ok := r.byID[e.c.Base]
+	return ok && !b.c.IsDelta()
+}
+
+// leavesLocked returns the commits of key that have no children and can
+// yield a value, newest first.
+func (r *Repo) leavesLocked(ks *keyState) []*entry {
+	var out []*entry
+	for _, e := range ks.tips {
+		if r.hasItemLocked(e) {
+			out = append(out, e)
+		}
+	}
+	sortDesc(out)
+	return out
+}
+
+// headLocked picks the commit whose value the key shows (upstream's
+// headForKey): the only leaf, or among several leaves (or all commits when
+// none is a leaf) the newest one made by this connection, else by this
+// session, else the newest.
+func (r *Repo) headLocked(ks *keyState) *entry {
+	if ks.head != nil {
+		return ks.head
+	}
+	cands := r.leavesLocked(ks)
+	if len(cands) == 1 {
+		ks.head = cands[0]
+		return ks.head
+	}
+	if len(cands) == 0 {
+		for _, e := range ks.commits {
+			if r.hasItemLocked(e) {
+				cands = append(cands, e)
+			}
+		}
+		sortDesc(cands)
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	head := cands[0]
+	if i := indexFunc(cands, func(e *entry) bool { return e.c.ConnID == r.opts.ConnID }); i >= 0 {
+		head = cands[i]
+	} else if i := indexFunc(cands, func(e *entry) bool { return e.c.Session == r.opts.Session }); i >= 0 {
+		head = cands[i]
+	}
+	ks.head = head
+	return head
+}
+
+func indexFunc(es []*entry, f func(*entry) bool) int {
+	for i, e := range es {
+		if f(e) {
+			return i
+		}
+	}
+	return -1
+}
+
+// ownItemLocked decodes e's value without any fallback, caching it.
+func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
+	if e.state != stateUnknown {
+		return e.own, e.state
+	}
+	if !e.c.IsDelta() {
+		it, err := value.DecodeRecord(e.c.Record, r.opts.Registry)
+		if err != nil {
+			e.state, e.err = stateNoItem, err
+			return nil, e.state
+		}
+		e.own, e.state = it, stateOK
+		return it, stateOK
+	}
+	be, ok := r.byID[e.c.Base]
+	if !ok || be.c.IsDelta() {
+		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: base %s is not available", e.c.ID, e.c.Base)
+		return nil, e.state
+	}
+	base, st := r.ownItemLocked(be)
+	if st != stateOK {
+		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: base %s has no value: %w", e.c.ID, e.c.Base, be.err)
+		return nil, e.state
+	}
+	sc, dc, changes, err := value.DecodeEdit(e.c.Edit, base.Schema)
+	if err != nil {
+		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: %w", e.c.ID, err)
+		return nil, e.state
+	}
+	if bcs := baseChecksum(base); sc != bcs {
+		e.state, e.err = stateCorrupted, fmt.Errorf("delta %s: base checksum %s, edit expects %s", e.c.ID, bcs, sc)
+		return nil, e.state
+	}
+	it := base.Clone()
+	// A change that cannot be applied leaves the result short of what the
+	// edit promises, which the dc check below catches.
+	_ = it.Patch(changes)
+	if got := it.Checksum(); got != dc {
+		e.state, e.err = stateCorrupted, fmt.Errorf("delta %s: result checksum %s, edit promises %s", e.c.ID, got, dc)
+		return nil, e.state
+	}
+	e.own, e.state = it, stateOK
+	return it, stateOK
+}
+
+// baseChecksum is the checksum a delta's "sc" is compared with: the stored
+// "cs" of the base record, as upstream uses it, else the computed one.
+func baseChecksum(it *value.Item) string {
+	if cs := it.StoredChecksum(); cs != "" {
+		return cs
+	}
+	return it.Checksum()
+}
+
+// itemLocked returns the value e stands for. A corrupted delta reads as
+// the newest commit of its key that is not corrupted, as upstream reads it.
+func (r *Repo) itemLocked(e *entry) (*value.Item, error) {
+	it, st := r.ownItemLocked(e)
+	switch st {
+	case stateOK:
+		return it, nil
+	case stateCorrupted:
+		ks := r.keys[e.c.Key]
+		es := append([]*entry(nil), ks.commits...)
+		sortDesc(es)
+		for _, o := range es {
+			if oi, ost := r.ownItemLocked(o); ost == stateOK {
+				return oi, nil
+			}
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNoValue, e.err)
+	}
+	return nil, fmt.Errorf("%w: %w", ErrNoValue, e.err)
+}
+
+// Head returns the head commit of key, or nil.
+func (r *Repo) Head(key string) *commit.Commit {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ks := r.keys[key]
+	if ks == nil {
+		return nil
+	}
+	if h := r.headLocked(ks); h != nil {
+		return h.c
+	}
+	return nil
+}
+
+// Leaves returns the leaf commits of key, newest first.
+func (r *Repo) Leaves(key string) []*commit.Commit {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	ks := r.keys[key]
+	if ks == nil {
+		return nil
+	}
+	var out []*commit.Commit
+	for _, e := range r.leavesLocked(ks) {
+		out = append(out, e.c)
+	}
+	return out
+}
+
+// Value returns the current value of key: a pending local edit if there is
+// one, else the head's value. The item is shared: callers clone before
+// changing it.
+func (r *Repo) Value(key string) (*value.Item, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.valueLocked(key)
+}
+
+func (r *Repo) valueLocked(key string) (*value.Item, error) {
+	ks := r.keys[key]
+	if ks == nil {
+		return nil, ErrNotFound
+	}
+	if ks.pending != nil {
+		return ks.pending, nil
+	}
+	h := r.headLocked(ks)
+	if h == nil {
+		return nil, fmt.Errorf("%w: %s has no commit with a value", ErrNoValue, key)
+	}
+	return r.itemLocked(h)
+}
+
+// HeadRecord returns the raw JSON record of key's head when it is a full
+// commit. It serves items whose schema is unknown here.
+func (r *Repo) HeadRecord(key string) ([]byte, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ks := r.keys[key]
+	if ks == nil {
+		return nil, ErrNotFound
+	}
+	h := r.headLocked(ks)
+	if h == nil {
+		return nil, ErrNoValue
+	}
+	if h.c.IsDelta() {
+		if b, ok := r.byID[h.c.Base]; ok {
+			return b.c.Record, nil
+		}
+		return nil, ErrNoValue
+	}
+	return h.c.Record, nil
+}
+
+// IsCorrupted reports whether the commit id is a delta whose checksums do
+// not match its base (upstream's commitIsCorrupted).
+func (r *Repo) IsCorrupted(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.byID[id]
+	if !ok || !e.c.IsDelta() {
+		return false
+	}
+	_, st := r.ownItemLocked(e)
+	return st == stateCorrupted
+}
+
+// CommitError returns why a commit has no value of its own, or nil.
+func (r *Repo) CommitError(id string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.byID[id]
+	if !ok {
+		return ErrNotFound
+	}
+	r.ownItemLocked(e)
+	return e.err
+}
+
+// Commit returns the commit with id, or nil.
+func (r *Repo) Commit(id string) *commit.Commit {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if e, ok := r.byID[id]; ok {
+		return e.c
+	}
+	return nil
+}
+
+// Commits returns every commit in age order (arrival order).
+func (r *Repo) Commits() []*commit.Commit {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]*commit.Commit, len(r.order))
+	for i, e := range r.order {
+		out[i] = e.c
+	}
+	return out
+}
+
+// CommitsForKey returns the commits of key, newest first.
+func (r *Repo) CommitsForKey(key string) []*commit.Commit {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	ks := r.keys[key]
+	if ks == nil {
+		return nil
+	}
+	es := append([]*entry(nil), ks.commits...)
+	sortDesc(es)
+	out := make([]*commit.Commit, len(es))
+	for i, e := range es {
+		out[i] = e.c
+	}
+	return out
+}
+
+// NumCommits returns the number of distinct commits.
+func (r *Repo) NumCommits() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.order)
+}
+
+// Keys returns every item key, deleted ones included, in no set order.
+func (r *Repo) Keys() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.keys))
+	for k := range r.keys {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Len returns the number of item keys, deleted ones included.
+func (r *Repo) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.keys)
+}
+
+// Age returns the age of the newest commit, the repository's generation.
+func (r *Repo) Age() int64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return int64(len(r.order))
+}

@@ -1,0 +1,39 @@
+package repo
+
+import (
+	"math/rand/v2"
+	"unicode/utf8"
+)
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// NewID returns upstream's id form: 24 characters of [a-z0-9]. The
+// generator is math/rand/v2's ChaCha8, seeded from the OS, so ids are
+// unpredictable and 36^24 ≈ 2^124 makes collisions negligible.
+func NewID() string {
+	var b [24]byte
+	for i := range b {
+		b[i] = idAlphabet[rand.N(len(idAlphabet))]
+	}
+	return string(b[:])
+}
+
+// utf16Len is the length JavaScript reports for the UTF-8 text b.
+func utf16Len(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		i += size
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

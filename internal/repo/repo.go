@@ -1,0 +1,328 @@
+// Package repo owns one repository: the commit graphs of its items, the
+// order commits arrived in (their age), lazily decoded item values, local
+// commits made from edits, and the log file that makes them durable.
+//
+// Commits are kept as parsed headers over their raw JSON; an item's value
+// is decoded the first time something reads it, so opening a repository of
+// 100k commits costs one pass over the file and no value decoding.
+package repo
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"goatdb/internal/commit"
+	"goatdb/internal/jsonlog"
+	"goatdb/internal/schema"
+	"goatdb/internal/value"
+	"goatdb/internal/vfs"
+)
+
+// BuildVersion is upstream's protocol build version 3.4.7.0, written into
+// every commit as "ver".
+const BuildVersion = 50595584
+
+// Errors returned by a repository.
+var (
+	ErrClosed   = errors.New("repository closed")
+	ErrNotFound = errors.New("item not found")
+	ErrNoValue  = errors.New("item has no readable value")
+	ErrReadOnly = errors.New("repository opened read-only")
+)
+
+// Signer signs a commit before it is written. A nil Signer leaves commits
+// unsigned (trusted mode). The sessions layer plugs in here without the
+// engine changing shape.
+type Signer interface {
+	SignCommit(c *commit.Commit) error
+}
+
+// Options configure a repository.
+type Options struct {
+	Path     string // "/type/repo"
+	File     string // log file path inside FS
+	FS       vfs.FS
+	Registry *schema.Registry
+	Logger   *slog.Logger
+	OrgID    string
+	ConnID   string // this process's connection id
+	Session  string // the current session id, for head selection and "s"
+	Signer   Signer
+	// CommitDelay is how long edits to an item are gathered before they
+	// become one commit. Zero commits on every edit.
+	CommitDelay time.Duration
+	Now         func() time.Time
+	// ReadOnly loads the log without ever writing to it: a torn final line
+	// is reported, not cut, and writes fail with ErrReadOnly.
+	ReadOnly bool
+	// FullEvery is the chance 1/FullEvery that a commit is written full
+	// even though a delta would do (upstream: 20). Zero means 20.
+	FullEvery int
+}
+
+// LoadStats describes what opening the log found.
+type LoadStats struct {
+	Lines        int64 // non-blank lines read
+	Commits      int64 // distinct commits loaded
+	Malformed    int64 // lines that are JSON but not a commit
+	Unparsable   int64 // lines that are not JSON objects (skipped)
+	TornBytes    int64 // bytes of a torn final line that were cut
+	Duplicates   int64 // lines repeating a known id with identical content
+	Conflicts    int64 // lines repeating a known id with different content
+	ConflictIDs  []string
+	MalformedErr []string // first few reasons, for reports
+}
+
+// entry is one commit plus what the repository knows about it.
+type entry struct {
+	c        *commit.Commit
+	age      int64
+	children int32
+	own      *value.Item // decoded value of this commit alone (nil until decoded)
+	state    itemState
+	err      error // why own is missing (unknown schema, undecodable record)
+}
+
+type itemState uint8
+
+const (
+	stateUnknown   itemState = iota // not decoded yet
+	stateOK                         // own holds the value
+	stateCorrupted                  // a delta whose checksums do not match
+	stateNoItem                     // no value: missing base, unknown schema, bad record
+)
+
+type keyState struct {
+	commits  []*entry // arrival order
+	maxAge   int64
+	head     *entry // cached head, nil when stale
+	pending  *value.Item
+	lastFull *entry // newest full commit by (ts, id): the base for deltas
+	// nonLeaves lists the key's commits that have children, in the order
+	// they got their first child; af caches a filter over them.
+	nonLeaves []string
+	af        ancestorsCache
+	// tips are the key's commits without children: the leaf candidates.
+	// Children counts only grow, so a commit leaves tips at most once.
+	tips []*entry
+}
+
+// Repo is one repository. It is safe for concurrent use.
+type Repo struct {
+	opts Options
+	log  *jsonlog.Log
+
+	mu       sync.RWMutex
+	closed   bool
+	byID     map[string]*entry
+	keys     map[string]*keyState
+	order    []*entry
+	orphans  map[string]int32 // children seen for parents not yet present
+	stats    LoadStats
+	dirty    map[string]struct{}
+	timer    *time.Timer
+	flushErr error
+}
+
+// Open loads the repository's log and returns the repository.
+func Open(opts Options) (*Repo, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.FullEvery == 0 {
+		opts.FullEvery = 20
+	}
+	if opts.OrgID == "" {
+		opts.OrgID = "localhost"
+	}
+	r := &Repo{
+		opts:    opts,
+		byID:    map[string]*entry{},
+		keys:    map[string]*keyState{},
+		orphans: map[string]int32{},
+		dirty:   map[string]struct{}{},
+	}
+	var recs []jsonlog.Record
+	log, st, err := jsonlog.Open(opts.FS, opts.File,
+		jsonlog.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, CallerValidates: true},
+		func(rec jsonlog.Record) error {
+			recs = append(recs, rec)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", opts.Path, err)
+	}
+	r.stats.Lines = int64(len(recs))
+	for i, c := range parseAll(recs) {
+		if c.err != nil {
+			r.rejectLine(recs[i], c.err)
+			continue
+		}
+		r.addLocked(c.c, nil)
+	}
+	r.stats.Unparsable += st.Unparsable
+	r.stats.TornBytes = st.TornTailBytes
+	r.log = log
+	return r, nil
+}
+
+// rejectLine counts and logs a line that is not a commit. Lines that are
+// not even JSON objects are "unparsable", as the log reader would call them.
+func (r *Repo) rejectLine(rec jsonlog.Record, err error) {
+	if !jsonlog.IsObject(rec.Line) {
+		r.stats.Unparsable++
+		r.opts.Logger.Warn("skipping unparsable line", "file", r.opts.File, "offset", rec.Offset)
+		return
+	}
+	r.stats.Malformed++
+	if len(r.stats.MalformedErr) < 10 {
+		r.stats.MalformedErr = append(r.stats.MalformedErr, fmt.Sprintf("offset %d: %v", rec.Offset, err))
+	}
+	r.opts.Logger.Warn("skipping malformed commit", "file", r.opts.File, "offset", rec.Offset, "err", err)
+}
+
+// Stats reports what loading the log found.
+func (r *Repo) Stats() LoadStats {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s := r.stats
+	s.ConflictIDs = slices.Clone(s.ConflictIDs)
+	return s
+}
+
+// Path returns "/type/repo".
+func (r *Repo) Path() string { return r.opts.Path }
+
+// addLocked inserts c into the graph. It reports false for a duplicate id.
+// own, when given, is c's already-known value (local commits), which saves
+// decoding what was just encoded.
+func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
+	if old, ok := r.byID[c.ID]; ok {
+		if string(old.c.Raw) == string(c.Raw) {
+			r.stats.Duplicates++
+		} else {
+			r.stats.Conflicts++
+			if len(r.stats.ConflictIDs) < 100 {
+				r.stats.ConflictIDs = append(r.stats.ConflictIDs, c.ID)
+			}
+		}
+		return false
+	}
+	e := &entry{c: c, age: int64(len(r.order)) + 1}
+	if own != nil {
+		e.own, e.state = own, stateOK
+	}
+	ks := r.keys[c.Key]
+	if ks == nil {
+		ks = &keyState{}
+		r.keys[c.Key] = ks
+	}
+	if n, ok := r.orphans[c.ID]; ok {
+		e.children = n
+		delete(r.orphans, c.ID)
+		ks.nonLeaves = append(ks.nonLeaves, c.ID)
+	} else {
+		ks.tips = append(ks.tips, e)
+	}
+	r.byID[c.ID] = e
+	r.order = append(r.order, e)
+	for _, p := range c.Parents {
+		pe, ok := r.byID[p]
+		if !ok {
+			r.orphans[p]++
+			continue
+		}
+		pe.children++
+		if pe.children == 1 {
+			if pks := r.keys[pe.c.Key]; pks != nil {
+				pks.nonLeaves = append(pks.nonLeaves, pe.c.ID)
+				if i := slices.Index(pks.tips, pe); i >= 0 {
+					pks.tips = slices.Delete(pks.tips, i, i+1)
+				}
+				pks.head = nil
+			}
+		}
+	}
+	if !c.IsDelta() && (ks.lastFull == nil || newer(e, ks.lastFull)) {
+		ks.lastFull = e
+	}
+	ks.commits = append(ks.commits, e)
+	ks.maxAge = e.age
+	ks.head = nil
+	r.stats.Commits++
+	return true
+}
+
+// Insert adds commits that came from elsewhere (a peer, a file). Callers
+// have already verified them. It returns the commits that were new, in the
+// order given, and appends them to the log.
+func (r *Repo) Insert(cs []*commit.Commit) ([]*commit.Commit, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, ErrClosed
+	}
+	if r.opts.ReadOnly {
+		return nil, ErrReadOnly
+	}
+	var added []*commit.Commit
+	for _, c := range cs {
+		if r.addLocked(c, nil) {
+			added = append(added, c)
+			r.log.Append(c.Raw)
+		}
+	}
+	return added, nil
+}
+
+// Flush commits pending edits and makes everything written so far durable.
+func (r *Repo) Flush(ctx context.Context) error {
+	if err := r.commitDirty(); err != nil {
+		return err
+	}
+	return r.log.Flush(ctx)
+}
+
+// Close commits pending edits, flushes and closes the log.
+func (r *Repo) Close() error {
+	cerr := r.commitDirty()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	if r.timer != nil {
+		r.timer.Stop()
+	}
+	r.mu.Unlock()
+	return errors.Join(cerr, r.log.Close())
+}
+
+// newer reports whether a sorts before b newest first.
+func newer(a, b *entry) bool {
+	if a.c.TS != b.c.TS {
+		return a.c.TS > b.c.TS
+	}
+	return a.c.ID > b.c.ID
+}
+
+// sortDesc orders commits newest first: by ts, then id, as upstream's
+// compareCommitsDesc does.
+func sortDesc(es []*entry) {
+	slices.SortFunc(es, func(a, b *entry) int {
+		if c := cmp.Compare(b.c.TS, a.c.TS); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.c.ID, a.c.ID)
+	})
+}

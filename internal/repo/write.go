@@ -1,0 +1,167 @@
+package repo
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"goatdb/internal/commit"
+	"goatdb/internal/value"
+)
+
+// deltaMaxRatio is upstream's rule: a delta is used only when its JSON is at
+// most 85% of the full record's length.
+const deltaMaxRatio = 0.85
+
+// Set makes it the value of key. The value is visible to readers at once;
+// it becomes a commit after CommitDelay, merged with later Sets to the same
+// key, or immediately when CommitDelay is zero. it must not be changed by
+// the caller afterwards.
+func (r *Repo) Set(key string, it *value.Item) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ErrClosed
+	}
+	return r.setLocked(key, it)
+}
+
+func (r *Repo) setLocked(key string, it *value.Item) error {
+	if r.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	if r.opts.CommitDelay <= 0 {
+		_, err := r.commitLocked(key, it)
+		return err
+	}
+	ks := r.keys[key]
+	if ks == nil {
+		ks = &keyState{}
+		r.keys[key] = ks
+	}
+	ks.pending = it
+	r.dirty[key] = struct{}{}
+	if r.timer == nil {
+		r.timer = timeAfterFunc(r.opts.CommitDelay, func() {
+			if err := r.commitDirty(); err != nil {
+				r.opts.Logger.Error("committing pending edits", "repo", r.opts.Path, "err", err)
+			}
+		})
+	}
+	return nil
+}
+
+// commitDirty turns every pending edit into a commit.
+func (r *Repo) commitDirty() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.timer = nil
+	var first error
+	for key := range r.dirty {
+		ks := r.keys[key]
+		it := ks.pending
+		ks.pending = nil
+		delete(r.dirty, key)
+		if it == nil {
+			continue
+		}
+		if _, err := r.commitLocked(key, it); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// commitLocked writes a commit that makes it the value of key, unless it
+// equals the current value. It returns the commit, or nil when nothing
+// changed.
+func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) {
+	ks := r.keys[key]
+	var head *entry
+	if ks != nil {
+		ks.pending = nil
+		if head = r.headLocked(ks); head != nil {
+			if cur, err := r.itemLocked(head); err == nil && cur.Equal(it) {
+				return nil, nil
+			}
+		}
+	}
+	c := &commit.Commit{
+		Ver:     BuildVersion,
+		ID:      NewID(),
+		Key:     key,
+		Session: r.opts.Session,
+		TS:      r.opts.Now().UnixMilli(),
+		Org:     r.opts.OrgID,
+		ConnID:  r.opts.ConnID,
+	}
+	if head != nil {
+		c.Parents = []string{head.c.ID}
+	}
+	c.AF, c.AC = r.ancestorsLocked(ks)
+	r.contentsLocked(c, ks, it)
+	if r.opts.Signer != nil {
+		if err := r.opts.Signer.SignCommit(c); err != nil {
+			return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
+		}
+	}
+	c.Encode()
+	r.addLocked(c, it)
+	r.log.Append(c.Raw)
+	return c, nil
+}
+
+// ancestorsLocked builds upstream's ancestors filter: the commits of the key
+// that currently have children, which lets peers with a partial graph tell
+// real leaves from commits they merely have not seen descendants of.
+func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
+	if ks == nil {
+		return commit.NewAncestors(nil)
+	}
+	return ks.af.encode(ks.nonLeaves), len(ks.nonLeaves)
+}
+
+// contentsLocked fills c's contents: a delta against the key's newest full
+// commit when upstream's rules allow it and the base has the same schema
+// (upstream also writes deltas across schema versions, which then read as
+// corrupted; we do not), else the full record.
+func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) {
+	record := it.AppendRecord(nil)
+	c.Record = record
+	if ks == nil || ks.lastFull == nil || it.Schema.NS == "sessions" || rand.N(r.opts.FullEvery) == 0 {
+		return
+	}
+	base := ks.lastFull
+	bi, st := r.ownItemLocked(base)
+	if st != stateOK || bi.Schema != it.Schema {
+		return
+	}
+	changes := value.Diff(bi, it)
+	if !changes.Portable() {
+		return // a rich-text field changed: only a full record says that portably
+	}
+	edit := value.AppendEdit(nil, baseChecksum(bi), it.Checksum(), changes)
+	if float64(utf16Len(edit)) > deltaMaxRatio*float64(utf16Len(record)) {
+		return
+	}
+	c.Record, c.Base, c.Edit = nil, base.c.ID, edit
+}
+
+// Update applies f to the current value of key atomically with respect to
+// other edits of the repository, then sets the result. f must not keep or
+// change its argument.
+func (r *Repo) Update(key string, f func(cur *value.Item) (*value.Item, error)) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return ErrClosed
+	}
+	cur, err := r.valueLocked(key)
+	if err != nil {
+		return err
+	}
+	next, err := f(cur)
+	if err != nil {
+		return err
+	}
+	return r.setLocked(key, next)
+}

@@ -1,0 +1,134 @@
+package goatdb
+
+import (
+	"fmt"
+	"maps"
+
+	"goatdb/internal/itempath"
+	"goatdb/internal/repo"
+	"goatdb/internal/schema"
+	"goatdb/internal/value"
+)
+
+// Item is a handle on one item. It always shows the item's current value:
+// local edits at once, remote ones as they arrive. It is safe for
+// concurrent use; concurrent Sets to different fields both take effect.
+type Item struct {
+	db   *DB
+	r    *repo.Repo
+	path itempath.Path
+}
+
+// Path returns the item's full path, /type/repo/item.
+func (it *Item) Path() string { return it.path.String() }
+
+// Key returns the item's key, the last part of its path.
+func (it *Item) Key() string { return it.path.Item }
+
+// value returns the current value, upgraded to the newest registered
+// version of its schema (as upstream's item API shows it). The result is
+// shared and must not be changed.
+func (it *Item) value() (*value.Item, error) {
+	v, err := it.r.Value(it.path.Item)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", it.path, err)
+	}
+	latest, ok := it.db.reg.Latest(v.Schema.NS)
+	if !ok || latest.Version <= v.Schema.Version {
+		return v, nil
+	}
+	data, s, err := it.db.reg.Upgrade(v.Data, v.Schema, latest.Version)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", it.path, err)
+	}
+	up, err := value.NewItem(s, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: upgraded value: %w", it.path, err)
+	}
+	return up, nil
+}
+
+// Schema returns the item's schema (after upgrade to the newest version).
+func (it *Item) Schema() (*Schema, error) {
+	v, err := it.value()
+	if err != nil {
+		return nil, err
+	}
+	return v.Schema, nil
+}
+
+// Get returns a field's value, its default when absent, or nil. Sets and
+// maps are returned as copies.
+func (it *Item) Get(field string) any {
+	v, err := it.value()
+	if err != nil {
+		return nil
+	}
+	return copyValue(v.Get(field))
+}
+
+// Data returns a copy of every present field, isDeleted excluded.
+func (it *Item) Data() (Data, error) {
+	v, err := it.value()
+	if err != nil {
+		return nil, err
+	}
+	out := make(Data, len(v.Data))
+	for k, x := range v.Data {
+		if k != schema.DeletedField {
+			out[k] = copyValue(x)
+		}
+	}
+	return out, nil
+}
+
+// Deleted reports whether the item is marked deleted.
+func (it *Item) Deleted() bool {
+	v, err := it.value()
+	return err == nil && v.Deleted()
+}
+
+// Set changes one field. The change is visible at once and committed after
+// the database's CommitDelay. A nil value removes the field.
+func (it *Item) Set(field string, x any) error {
+	return it.Update(Data{field: x})
+}
+
+// Update changes several fields at once; nil values remove fields.
+func (it *Item) Update(changes Data) error {
+	return it.edit(func(d Data) {
+		for k, x := range changes {
+			if x == nil {
+				delete(d, k)
+			} else {
+				d[k] = x
+			}
+		}
+	})
+}
+
+// Delete marks the item deleted.
+func (it *Item) Delete() error {
+	return it.edit(func(d Data) { d[schema.DeletedField] = true })
+}
+
+func (it *Item) edit(f func(Data)) error {
+	// The read-modify-write must not interleave with another edit of the
+	// same item, or one of two concurrent field changes would be lost.
+	return it.r.Update(it.path.Item, func(cur *value.Item) (*value.Item, error) {
+		s := cur.Schema
+		d := maps.Clone(cur.Data)
+		if latest, ok := it.db.reg.Latest(s.NS); ok && latest.Version > s.Version {
+			var err error
+			if d, s, err = it.db.reg.Upgrade(d, s, latest.Version); err != nil {
+				return nil, err
+			}
+		}
+		f(d)
+		nv, err := value.NewItem(s, d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", it.path, err)
+		}
+		return nv, nil
+	})
+}

@@ -1,0 +1,49 @@
+package goatdb
+
+import (
+	"log/slog"
+	"time"
+)
+
+// DefaultCommitDelay is how long edits to an item gather before they become
+// one commit, as in upstream GoatDB.
+const DefaultCommitDelay = 300 * time.Millisecond
+
+// Options configure a database. The zero value is usable.
+type Options struct {
+	// OrgID is written into every commit and must match the peers this
+	// database syncs with. Default "localhost", as upstream.
+	OrgID string
+	// CommitDelay gathers edits to one item into one commit. Zero means
+	// DefaultCommitDelay; a negative value commits every edit at once.
+	CommitDelay time.Duration
+	// Trusted disables signing and verification, for controlled
+	// environments. Until sessions land this is the only mode.
+	Trusted bool
+	// ReadOnly opens every repository without writing to it: a torn final
+	// line is reported instead of cut, and writes fail.
+	ReadOnly bool
+	// Logger receives warnings about damaged files and background errors.
+	// Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.OrgID == "" {
+		out.OrgID = "localhost"
+	}
+	switch {
+	case out.CommitDelay == 0:
+		out.CommitDelay = DefaultCommitDelay
+	case out.CommitDelay < 0:
+		out.CommitDelay = 0
+	}
+	if out.Logger == nil {
+		out.Logger = slog.Default()
+	}
+	return out
+}
