@@ -3,6 +3,7 @@ package goatdb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -267,8 +268,11 @@ func TestConformanceStoredWithoutUpgrade(t *testing.T) {
 		if want.Stored.Schema != "task/2" {
 			continue
 		}
-		if _, err := db.Item(path); err == nil || !strings.Contains(err.Error(), "task/2") {
+		if _, err := db.Get(path); !errors.Is(err, ErrUnknownSchema) || !strings.Contains(err.Error(), "task/2") {
 			t.Errorf("%s: want an unknown-schema error naming task/2, got %v", path, err)
+		}
+		if keys, _ := db.AllKeys("/data/tasks"); !slices.Contains(keys, path[len("/data/tasks/"):]) {
+			t.Errorf("%s: not listed", path)
 		}
 		raw, err := db.Raw(path)
 		if err != nil || !json.Valid(raw) {

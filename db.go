@@ -232,19 +232,27 @@ func (db *DB) Count(path string) (int, error) {
 // Item returns the item at path. It fails with ErrNotFound when the item
 // has never been written.
 func (db *DB) Item(path string) (*Item, error) {
+	// Kept small enough to inline, so that a handle the caller does not
+	// keep is allocated on the caller's stack.
+	r, key, full, err := db.findItem(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Item{db: db, r: r, key: key, path: full}, nil
+}
+
+func (db *DB) findItem(path string) (r *repo.Repo, key, full string, err error) {
 	p, err := itempath.ParseItem(path)
 	if err != nil {
-		return nil, err
+		return nil, "", "", err
 	}
-	r, err := db.repo(p)
-	if err != nil {
-		return nil, err
+	if r, err = db.repo(p); err != nil {
+		return nil, "", "", err
 	}
-	it := &Item{db: db, r: r, path: p}
-	if _, err := it.value(); err != nil {
-		return nil, err
+	if !r.Has(p.Item) {
+		return nil, "", "", fmt.Errorf("%s: %w", p, ErrNotFound)
 	}
-	return it, nil
+	return r, p.Item, p.ItemPath(), nil
 }
 
 // Get returns a copy of the fields of the item at path, upgraded to the
@@ -313,7 +321,7 @@ func (db *DB) put(p itempath.Path, s *Schema, d Data) (*Item, error) {
 	if err := r.Set(p.Item, v); err != nil {
 		return nil, err
 	}
-	return &Item{db: db, r: r, path: p}, nil
+	return newItem(db, r, p), nil
 }
 
 // Delete marks the item at path deleted. Deleted items keep their history

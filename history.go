@@ -69,7 +69,7 @@ func (db *DB) AllKeys(path string) ([]string, error) {
 // Head returns the id of the commit whose value the item shows, or "" when
 // the item only has uncommitted edits.
 func (it *Item) Head() string {
-	if c := it.r.Head(it.path.Item); c != nil {
+	if c := it.r.Head(it.key); c != nil {
 		return c.ID
 	}
 	return ""

@@ -16,20 +16,25 @@ import (
 type Item struct {
 	db   *DB
 	r    *repo.Repo
-	path itempath.Path
+	key  string
+	path string // normalised /type/repo/item
+}
+
+func newItem(db *DB, r *repo.Repo, p itempath.Path) *Item {
+	return &Item{db: db, r: r, key: p.Item, path: p.ItemPath()}
 }
 
 // Path returns the item's full path, /type/repo/item.
-func (it *Item) Path() string { return it.path.String() }
+func (it *Item) Path() string { return it.path }
 
 // Key returns the item's key, the last part of its path.
-func (it *Item) Key() string { return it.path.Item }
+func (it *Item) Key() string { return it.key }
 
 // value returns the current value, upgraded to the newest registered
 // version of its schema (as upstream's item API shows it). The result is
 // shared and must not be changed.
 func (it *Item) value() (*value.Item, error) {
-	v, err := it.r.Value(it.path.Item)
+	v, err := it.r.Value(it.key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", it.path, err)
 	}
@@ -115,7 +120,7 @@ func (it *Item) Delete() error {
 func (it *Item) edit(f func(Data)) error {
 	// The read-modify-write must not interleave with another edit of the
 	// same item, or one of two concurrent field changes would be lost.
-	return it.r.Update(it.path.Item, func(cur *value.Item) (*value.Item, error) {
+	return it.r.Update(it.key, func(cur *value.Item) (*value.Item, error) {
 		s := cur.Schema
 		d := maps.Clone(cur.Data)
 		if latest, ok := it.db.reg.Latest(s.NS); ok && latest.Version > s.Version {

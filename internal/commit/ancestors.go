@@ -1,6 +1,10 @@
 package commit
 
-import "goatdb/internal/bloom"
+import (
+	"math/rand/v2"
+
+	"goatdb/internal/bloom"
+)
 
 // Ancestors filters are sized for a 25% false-positive rate, as upstream's
 // Repository.ancestorsFilterForKey sizes them.
@@ -18,7 +22,10 @@ func NewAncestors(nonLeafIDs []string) (af []byte, ac int) {
 	for _, id := range nonLeafIDs {
 		seen[id] = struct{}{}
 	}
-	f := bloom.New(len(seen), ancestorsFPR, 0, nil)
+	// Seeds need to be unpredictable only in the sense upstream's
+	// Math.random is; the OS generator would cost more than the rest of a
+	// commit.
+	f := bloom.New(len(seen), ancestorsFPR, 0, rand.Float64)
 	for _, id := range nonLeafIDs {
 		f.Add(id)
 	}

@@ -16,10 +16,27 @@ var ErrInvalidPath = errors.New("invalid path")
 // Path is a parsed item or repository path.
 type Path struct {
 	Type, Repo, Item, Embed string
+	// src is the normalised input Parse read, so that the repository and
+	// item paths of a hot lookup are substrings, not new strings.
+	src string
 }
 
 // RepoPath returns "/type/repo".
-func (p Path) RepoPath() string { return "/" + p.Type + "/" + p.Repo }
+func (p Path) RepoPath() string {
+	if p.src != "" {
+		return p.src[:2+len(p.Type)+len(p.Repo)]
+	}
+	return "/" + p.Type + "/" + p.Repo
+}
+
+// ItemPath returns "/type/repo/item", without any embed part. For a parsed
+// path it is a substring of the input, not a new string.
+func (p Path) ItemPath() string {
+	if p.src != "" && p.Item != "" {
+		return p.src[:3+len(p.Type)+len(p.Repo)+len(p.Item)]
+	}
+	return p.RepoPath() + "/" + p.Item
+}
 
 // String returns the normalised path.
 func (p Path) String() string {
@@ -85,7 +102,8 @@ func Parse(s string) (Path, error) {
 	if count < 2 {
 		return Path{}, fmt.Errorf("%w: %q: want /type/repo[/item[/embed]]", ErrInvalidPath, s)
 	}
-	return Path{Type: parts[0], Repo: parts[1], Item: parts[2], Embed: parts[3]}, nil
+	return Path{Type: parts[0], Repo: parts[1], Item: parts[2], Embed: parts[3],
+		src: n}, nil
 }
 
 // ParseRepo parses a repository path; an item part is an error.

@@ -1,6 +1,25 @@
 package repo
 
-import "goatdb/internal/bloom"
+import (
+	"math/rand/v2"
+
+	"goatdb/internal/bloom"
+)
+
+// ancestry is what a key needs to write ancestors filters: the ids of its
+// commits that have children, in the order they got their first child, and
+// a filter over them.
+type ancestry struct {
+	ids   []string
+	cache ancestorsCache
+}
+
+func (ks *keyState) addNonLeaf(id string) {
+	if ks.anc == nil {
+		ks.anc = &ancestry{}
+	}
+	ks.anc.ids = append(ks.anc.ids, id)
+}
 
 // ancestorsFPR is upstream's false-positive rate for ancestors filters.
 const ancestorsFPR = 0.25
@@ -22,7 +41,7 @@ type ancestorsCache struct {
 func (a *ancestorsCache) encode(ids []string) []byte {
 	if a.f == nil || len(ids) > a.cap {
 		a.cap = len(ids) + len(ids)/4 + 8
-		a.f = bloom.New(a.cap, ancestorsFPR, 0, nil)
+		a.f = bloom.New(a.cap, ancestorsFPR, 0, rand.Float64)
 		a.added = 0
 	}
 	for _, id := range ids[a.added:] {

@@ -182,9 +182,32 @@ func (r *Repo) Leaves(key string) []*commit.Commit {
 // one, else the head's value. The item is shared: callers clone before
 // changing it.
 func (r *Repo) Value(key string) (*value.Item, error) {
+	// Most reads find the value decoded and the head cached: serve them
+	// under the read lock so readers do not queue behind each other.
+	r.mu.RLock()
+	if ks := r.keys[key]; ks != nil {
+		if ks.pending != nil {
+			v := ks.pending
+			r.mu.RUnlock()
+			return v, nil
+		}
+		if h := ks.head; h != nil && h.state == stateOK {
+			v := h.own
+			r.mu.RUnlock()
+			return v, nil
+		}
+	}
+	r.mu.RUnlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.valueLocked(key)
+}
+
+// Has reports whether key has any commit or pending edit.
+func (r *Repo) Has(key string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.keys[key] != nil
 }
 
 func (r *Repo) valueLocked(key string) (*value.Item, error) {

@@ -104,10 +104,9 @@ type keyState struct {
 	head     *entry // cached head, nil when stale
 	pending  *value.Item
 	lastFull *entry // newest full commit by (ts, id): the base for deltas
-	// nonLeaves lists the key's commits that have children, in the order
-	// they got their first child; af caches a filter over them.
-	nonLeaves []string
-	af        ancestorsCache
+	// anc exists once a commit of the key has children; most keys of a
+	// large repository have a single commit and never need it.
+	anc *ancestry
 	// tips are the key's commits without children: the leaf candidates.
 	// Children counts only grow, so a commit leaves tips at most once.
 	tips []*entry
@@ -125,6 +124,7 @@ type Repo struct {
 	order    []*entry
 	orphans  map[string]int32 // children seen for parents not yet present
 	stats    LoadStats
+	slab     slab
 	dirty    map[string]struct{}
 	timer    *time.Timer
 	flushErr error
@@ -152,6 +152,9 @@ func Open(opts Options) (*Repo, error) {
 		dirty:   map[string]struct{}{},
 	}
 	var recs []jsonlog.Record
+	if info, err := opts.FS.Stat(opts.File); err == nil {
+		recs = make([]jsonlog.Record, 0, info.Size()/256+16)
+	}
 	log, st, err := jsonlog.Open(opts.FS, opts.File,
 		jsonlog.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, CallerValidates: true},
 		func(rec jsonlog.Record) error {
@@ -162,6 +165,10 @@ func Open(opts Options) (*Repo, error) {
 		return nil, fmt.Errorf("open %s: %w", opts.Path, err)
 	}
 	r.stats.Lines = int64(len(recs))
+	// Sized once, so that loading never regrows (and rehashes) them.
+	r.byID = make(map[string]*entry, len(recs))
+	r.keys = make(map[string]*keyState, len(recs))
+	r.order = make([]*entry, 0, len(recs))
 	for i, c := range parseAll(recs) {
 		if c.err != nil {
 			r.rejectLine(recs[i], c.err)
@@ -217,19 +224,22 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 		}
 		return false
 	}
-	e := &entry{c: c, age: int64(len(r.order)) + 1}
+	e := r.slab.entry()
+	e.c, e.age = c, int64(len(r.order))+1
 	if own != nil {
 		e.own, e.state = own, stateOK
 	}
 	ks := r.keys[c.Key]
 	if ks == nil {
-		ks = &keyState{}
+		ks = r.slab.keyState()
 		r.keys[c.Key] = ks
 	}
 	if n, ok := r.orphans[c.ID]; ok {
 		e.children = n
 		delete(r.orphans, c.ID)
-		ks.nonLeaves = append(ks.nonLeaves, c.ID)
+		ks.addNonLeaf(c.ID)
+	} else if len(ks.tips) == 0 {
+		ks.tips = r.slab.one(e)
 	} else {
 		ks.tips = append(ks.tips, e)
 	}
@@ -244,7 +254,7 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 		pe.children++
 		if pe.children == 1 {
 			if pks := r.keys[pe.c.Key]; pks != nil {
-				pks.nonLeaves = append(pks.nonLeaves, pe.c.ID)
+				pks.addNonLeaf(pe.c.ID)
 				if i := slices.Index(pks.tips, pe); i >= 0 {
 					pks.tips = slices.Delete(pks.tips, i, i+1)
 				}
@@ -255,7 +265,11 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	if !c.IsDelta() && (ks.lastFull == nil || newer(e, ks.lastFull)) {
 		ks.lastFull = e
 	}
-	ks.commits = append(ks.commits, e)
+	if len(ks.commits) == 0 {
+		ks.commits = r.slab.one(e)
+	} else {
+		ks.commits = append(ks.commits, e)
+	}
 	ks.maxAge = e.age
 	ks.head = nil
 	r.stats.Commits++

@@ -117,7 +117,10 @@ func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
 	if ks == nil {
 		return commit.NewAncestors(nil)
 	}
-	return ks.af.encode(ks.nonLeaves), len(ks.nonLeaves)
+	if ks.anc == nil {
+		return commit.NewAncestors(nil)
+	}
+	return ks.anc.cache.encode(ks.anc.ids), len(ks.anc.ids)
 }
 
 // contentsLocked fills c's contents: a delta against the key's newest full
