@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +29,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 // env is what a verb runs with.
 type env struct {
+	ctx            context.Context // cancelled to stop long-running verbs
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -50,7 +52,13 @@ func verbs() []verb {
 
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	return Run(context.Background(), args, stdin, stdout, stderr)
+}
+
+// Run is Main with a context whose cancellation stops a running server as
+// SIGINT would.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, `goatdb: missing command (run "goatdb help")`)
 		return exitUsage
