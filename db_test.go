@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"goatdb/internal/vfs"
 )
 
 var allTypes = Schema{NS: "all", Version: 1, Fields: Fields{
@@ -299,26 +301,58 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestUnwritableDirectory(t *testing.T) {
-	if os.Geteuid() == 0 {
-		// root ignores permission bits; use a path under a regular file instead.
-		file := filepath.Join(t.TempDir(), "file")
-		os.WriteFile(file, nil, 0o644)
-		if _, err := Open(context.Background(), filepath.Join(file, "db"), nil); err == nil {
-			t.Fatal("Open under a regular file succeeded")
-		}
-		return
+	// A data directory under a regular file cannot be created.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := Open(context.Background(), filepath.Join(file, "db"), nil); err == nil {
+		t.Fatal("Open under a regular file succeeded")
 	}
-	dir := t.TempDir()
-	os.Chmod(dir, 0o500)
-	defer os.Chmod(dir, 0o700)
-	db, err := Open(context.Background(), dir, nil)
+
+	// A repository whose file cannot be created fails with a clear error,
+	// and one that stops accepting writes reports it on Flush, while what
+	// was stored before stays readable.
+	fsys := vfs.NewMem()
+	ctx := context.Background()
+	db, err := openFS(ctx, fsys, "/d", &Options{CommitDelay: -1})
 	if err != nil {
-		return
+		t.Fatal(err)
 	}
-	defer db.Close()
 	db.Registry().Register(allTypes)
-	if _, err := db.Set("/data/all/x", &allTypes, Data{"title": "x"}); err == nil {
-		t.Fatal("write into an unwritable directory succeeded")
+	if _, err := db.Set("/data/all/kept", &allTypes, Data{"title": "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	denied := errors.New("permission denied")
+	fsys.SetFault(func(op, name string) error {
+		if op == vfs.OpMkdir || op == vfs.OpWrite || (op == vfs.OpOpen && strings.Contains(name, "other")) {
+			return denied
+		}
+		return nil
+	})
+	if _, err := db.Set("/data/other/x", &allTypes, Data{"title": "x"}); !errors.Is(err, denied) {
+		t.Fatalf("creating a repository in an unwritable directory: %v", err)
+	}
+	if _, err := db.Set("/data/all/more", &allTypes, Data{"title": "more"}); err != nil {
+		t.Fatal(err) // accepted in memory; the failure shows on Flush
+	}
+	if err := db.Flush(ctx); !errors.Is(err, denied) {
+		t.Fatalf("Flush after a failed write: %v", err)
+	}
+	if d, err := db.Get("/data/all/kept"); err != nil || d["title"] != "kept" {
+		t.Fatalf("stored item unreadable after write failure: %v %v", d, err)
+	}
+	db.Close()
+	fsys.SetFault(nil)
+	re, err := openFS(ctx, fsys, "/d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	re.Registry().Register(allTypes)
+	if d, err := re.Get("/data/all/kept"); err != nil || d["title"] != "kept" {
+		t.Fatalf("stored item lost: %v %v", d, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"goatdb"
 )
@@ -54,4 +55,49 @@ func Example() {
 	// ship it true [go]
 	// ship it true
 	// 1 item
+}
+
+// Schemas evolve by version; an item stored under an older version is read
+// through the upgrade chain and written back under the newest one.
+func ExampleRegistry_upgrade() {
+	dir, _ := os.MkdirTemp("", "goatdb-example")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	v1 := goatdb.Schema{NS: "note", Version: 1, Fields: goatdb.Fields{"text": {Type: goatdb.String}}}
+	v2 := goatdb.Schema{NS: "note", Version: 2, Fields: goatdb.Fields{
+		"text":  {Type: goatdb.String},
+		"words": {Type: goatdb.Number},
+	}, Upgrade: func(d goatdb.Data, from *goatdb.Schema) (goatdb.Data, error) {
+		d["words"] = float64(len(strings.Fields(d["text"].(string))))
+		return d, nil
+	}}
+
+	db, _ := goatdb.Open(ctx, dir, nil)
+	db.Registry().Register(v1)
+	db.Set("/data/notes/n1", &v1, goatdb.Data{"text": "three small words"})
+	db.Close()
+
+	db, _ = goatdb.Open(ctx, dir, nil)
+	defer db.Close()
+	db.Registry().Register(v1)
+	db.Registry().Register(v2)
+	it, _ := db.Item("/data/notes/n1")
+	s, _ := it.Schema()
+	fmt.Println(s.Marker(), it.Get("words"))
+	// Output: note/2 3
+}
+
+// Every write is a commit in the item's own history.
+func ExampleDB_History() {
+	dir, _ := os.MkdirTemp("", "goatdb-example")
+	defer os.RemoveAll(dir)
+	db, _ := goatdb.Open(context.Background(), dir, &goatdb.Options{CommitDelay: -1})
+	defer db.Close()
+	db.Registry().Register(Task)
+	it, _ := db.Set("/data/tasks/t1", &Task, goatdb.Data{"title": "draft"})
+	it.Set("title", "final")
+	it.Set("title", "final") // no change, no commit
+	h, _ := db.History("/data/tasks/t1")
+	fmt.Println(len(h), "commits")
+	// Output: 2 commits
 }

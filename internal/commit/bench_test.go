@@ -30,6 +30,21 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// unsignedLine is a typical line of a large single-writer repository: an
+// unsigned full commit with no parents, about 380 bytes.
+const unsignedLine = `{"ver":50595584,"id":"u4bt8k8if80bg2kjuxfusbmu","k":"k000000","s":"7q2phw7ojklo60keejwbju10","ts":1795626984521,"org":"localhost","af":{"d":"AA==","s":[1559555199474054,2423391873392243,4465777537274881]},"c":{"r":{"s":"all/1","d":{"n":0,"ok":false,"tags":{"__t":"S","__v":["a","b"]},"title":"item number 0"},"n":true,"cs":"1589369870"}},"cid":"81zt8q4yokxqnm7shh768w7t"}`
+
+func BenchmarkParseUnsigned(b *testing.B) {
+	line := []byte(unsignedLine)
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkParseFixtures parses every fixture line once per iteration.
 func BenchmarkParseFixtures(b *testing.B) {
 	_, lines := fixtureLines(b)

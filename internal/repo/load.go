@@ -3,6 +3,7 @@ package repo
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"goatdb/internal/commit"
 	"goatdb/internal/jsonlog"
@@ -13,21 +14,51 @@ type parsed struct {
 	err error
 }
 
-// parseAll parses every record on all cores. Parsing (which also
-// validates) is most of the cost of opening a repository, and records are
-// independent; only inserting them into the graph must follow file order.
-func parseAll(recs []jsonlog.Record) []parsed {
+// loadChunk is how many records a parse worker takes at a time: large
+// enough to amortise coordination, small enough that inserting can start
+// early.
+const loadChunk = 2048
+
+// parseInOrder parses every record on all cores and calls add for each
+// result in file order. Parsing (which also validates) and inserting into
+// the graph are the two costs of opening a repository; parsing is
+// independent per record, inserting must follow file order, so the two run
+// as a pipeline: workers parse chunks ahead while the caller inserts.
+func parseInOrder(recs []jsonlog.Record, add func(i int, p parsed)) {
+	nChunks := (len(recs) + loadChunk - 1) / loadChunk
+	if nChunks == 0 {
+		return
+	}
 	out := make([]parsed, len(recs))
-	workers := min(runtime.GOMAXPROCS(0), len(recs)/2048+1)
+	done := make([]chan struct{}, nChunks)
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), nChunks)
 	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := w*len(recs)/workers, (w+1)*len(recs)/workers
+	for range workers {
 		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				out[i].c, out[i].err = commit.Parse(recs[i].Line)
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= nChunks {
+					return
+				}
+				hi := min((k+1)*loadChunk, len(recs))
+				for i := k * loadChunk; i < hi; i++ {
+					out[i].c, out[i].err = commit.Parse(recs[i].Line)
+				}
+				close(done[k])
 			}
 		})
 	}
+	for k := range nChunks {
+		<-done[k]
+		hi := min((k+1)*loadChunk, len(recs))
+		for i := k * loadChunk; i < hi; i++ {
+			add(i, out[i])
+			out[i] = parsed{} // let the slice stop holding it
+		}
+	}
 	wg.Wait()
-	return out
 }

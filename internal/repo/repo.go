@@ -169,13 +169,13 @@ func Open(opts Options) (*Repo, error) {
 	r.byID = make(map[string]*entry, len(recs))
 	r.keys = make(map[string]*keyState, len(recs))
 	r.order = make([]*entry, 0, len(recs))
-	for i, c := range parseAll(recs) {
-		if c.err != nil {
-			r.rejectLine(recs[i], c.err)
-			continue
+	parseInOrder(recs, func(i int, p parsed) {
+		if p.err != nil {
+			r.rejectLine(recs[i], p.err)
+			return
 		}
-		r.addLocked(c.c, nil)
-	}
+		r.addLocked(p.c, nil)
+	})
 	r.stats.Unparsable += st.Unparsable
 	r.stats.TornBytes = st.TornTailBytes
 	r.log = log
