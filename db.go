@@ -28,16 +28,32 @@ type DB struct {
 	connID  string
 	session string
 
-	mu     sync.RWMutex
-	closed bool
+	mu     sync.Mutex // serialises changes to repos and closed
+	closed atomic.Bool
 	repos  map[string]*repoSlot
+	// loaded is an immutable copy of the loaded slots of repos, replaced
+	// whenever a repository finishes loading, so that the hot path of every
+	// read finds its repository without taking a lock.
+	loaded atomic.Pointer[map[string]*repo.Repo]
 }
 
 type repoSlot struct {
-	once   sync.Once
-	loaded atomic.Bool // set after r is, so readers skip once and the lock
-	r      *repo.Repo
-	err    error
+	once sync.Once
+	r    *repo.Repo
+	err  error
+}
+
+// publishLoaded adds a freshly loaded repository to the lock-free snapshot.
+func (db *DB) publishLoaded(key string, r *repo.Repo) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	next := map[string]*repo.Repo{key: r}
+	if old := db.loaded.Load(); old != nil {
+		for k, v := range *old {
+			next[k] = v
+		}
+	}
+	db.loaded.Store(&next)
 }
 
 // Open opens the database in dir, creating the directory if needed.
@@ -98,11 +114,11 @@ func (db *DB) Registry() *Registry { return db.reg }
 // Close commits pending edits, flushes every repository and closes them.
 func (db *DB) Close() error {
 	db.mu.Lock()
-	if db.closed {
+	if db.closed.Load() {
 		db.mu.Unlock()
 		return nil
 	}
-	db.closed = true
+	db.closed.Store(true)
 	slots := make([]*repoSlot, 0, len(db.repos))
 	for _, s := range db.repos {
 		slots = append(slots, s)
@@ -121,7 +137,7 @@ func (db *DB) Close() error {
 // Flush commits pending edits and makes every write so far durable.
 func (db *DB) Flush(ctx context.Context) error {
 	db.mu.Lock()
-	if db.closed {
+	if db.closed.Load() {
 		db.mu.Unlock()
 		return ErrClosed
 	}
@@ -142,21 +158,21 @@ func (db *DB) Flush(ctx context.Context) error {
 // repo returns the loaded repository at p, loading it on first use.
 func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 	key := p.RepoPath()
-	db.mu.RLock()
-	s, closed := db.repos[key], db.closed
-	db.mu.RUnlock()
-	if closed {
+	if db.closed.Load() {
 		return nil, ErrClosed
 	}
-	if s != nil && s.loaded.Load() {
-		return s.r, nil
+	if m := db.loaded.Load(); m != nil {
+		if r, ok := (*m)[key]; ok {
+			return r, nil
+		}
 	}
 	db.mu.Lock()
-	if db.closed {
+	if db.closed.Load() {
 		db.mu.Unlock()
 		return nil, ErrClosed
 	}
-	if s = db.repos[key]; s == nil {
+	s := db.repos[key]
+	if s == nil {
 		s = &repoSlot{}
 		db.repos[key] = s
 	}
@@ -174,7 +190,9 @@ func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 			CommitDelay: db.opts.CommitDelay,
 			ReadOnly:    db.opts.ReadOnly,
 		})
-		s.loaded.Store(s.err == nil)
+		if s.err == nil {
+			db.publishLoaded(key, s.r)
+		}
 	})
 	if s.err != nil {
 		return nil, s.err

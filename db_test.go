@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"goatdb/internal/value"
 	"goatdb/internal/vfs"
 )
 
@@ -84,12 +85,12 @@ func TestRoundTripAndFileRules(t *testing.T) {
 			t.Errorf("%s: reopened as %v, want %v", path, got, w)
 		}
 	}
-	checkFileRules(t, filepath.Join(dir, "data", "all.jsonl"))
+	checkFileRules(t, filepath.Join(dir, "data", "all.jsonl"), db.Registry())
 }
 
 // checkFileRules checks every line against the interop rules for files
 // both implementations read (reference §17.1).
-func checkFileRules(t *testing.T, file string) {
+func checkFileRules(t *testing.T, file string, reg *Registry) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -149,6 +150,13 @@ func checkFileRules(t *testing.T, file string) {
 		switch {
 		case contents.R != nil:
 			fulls++
+			var raw struct {
+				R json.RawMessage `json:"r"`
+			}
+			json.Unmarshal(c["c"], &raw)
+			if it, err := value.DecodeRecord(raw.R, reg); err != nil || it.Checksum() != contents.R.CS {
+				t.Errorf("record checksum %s is not upstream's checksum of its data (%v)", contents.R.CS, err)
+			}
 			r := contents.R
 			if r.S != "all/1" || r.N == nil || !*r.N || r.CS == "" {
 				t.Errorf("bad record header: %s", c["c"])

@@ -1,8 +1,11 @@
 package commit
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
+	"unsafe"
 )
 
 // maxSafe is 2^53, the bound within which JavaScript numbers are exact
@@ -26,114 +29,307 @@ const maxSafe = 1 << 53
 // a missing cid is empty, where upstream would substitute Date.now() and its
 // own connection id; that choice is the caller's.
 //
-// The returned commit keeps slices of line (see Commit). Its header strings
-// share one allocation, so holding any of them holds all of them (about the
-// size of the signature); strings.Clone one that must outlive the commit.
+// The returned commit aliases line rather than copying from it: Raw, AF,
+// Record and Edit are slices of it, and so are the header strings (ID, Key,
+// Session, Org, ConnID, Sig, MergeBase, MergeLeader, Base and Parents)
+// unless they hold escape sequences. Opening a repository parses every line
+// of it, and copies would cost as much as the parse. So the caller must
+// neither modify nor reuse line afterwards, and any one of those strings
+// keeps all of line alive: strings.Clone one that must outlive the commit.
 func Parse(line []byte) (*Commit, error) {
-	// Header strings are decoded back to back into strs, on the stack for
-	// any ordinary line, so that a commit costs a single string allocation
-	// however many fields it has. The scanning helpers take and return strs
-	// rather than share a struct, which keeps the buffers off the heap.
-	var strsArr [1024]byte
-	var parentsArr [8]span
-	h := header{}
-	c := &Commit{Raw: line}
-	strs, parents, err := h.parse(line, c, strsArr[:0], parentsArr[:0])
+	// Most commits have exactly one parent: its slot comes with the commit,
+	// so a commit costs a single allocation.
+	out := new(commitParent)
+	c := &out.Commit
+	parents, err := parseInto(c, line, out.parent[:0])
 	if err != nil {
 		return nil, err
 	}
-	s := string(strs)
-	str := func(f field) string { return s[h.spans[f].start:h.spans[f].end] }
-	c.ID, c.Key, c.Session, c.Org = str(fID), str(fKey), str(fSession), str(fOrg)
-	c.ConnID, c.Sig, c.MergeBase, c.MergeLeader = str(fConnID), str(fSig), str(fMergeBase), str(fMergeLeader)
-	if c.Record == nil {
-		c.Base = str(fBase)
-	}
+	c.Raw = line
 	if len(parents) > 0 {
-		c.Parents = make([]string, len(parents))
-		for i, sp := range parents {
-			c.Parents[i] = s[sp.start:sp.end]
-		}
+		c.Parents = parents
 	}
 	return c, nil
 }
 
-// field names the header strings Parse collects.
-type field uint8
+// commitParent is a commit with room for one parent.
+type commitParent struct {
+	Commit
+	parent [1]string
+}
+
+// member names the members of a commit object, in the order upstream
+// writes them.
+type member uint8
 
 const (
-	fID field = iota
-	fKey
-	fSession
-	fOrg
-	fConnID
-	fSig
-	fMergeBase
-	fMergeLeader
-	fBase
-	numFields
+	mVer member = iota
+	mID
+	mKey
+	mSession
+	mTS
+	mOrg
+	mParents
+	mAF
+	mAC
+	mContents
+	mSig
+	mMergeBase
+	mMergeLeader
+	mConnID
+	numMembers
+	mOther = numMembers
 )
 
-// span locates a decoded string in the strs buffer.
-type span struct{ start, end int }
+// memberKeys holds each member's key as it starts the member in compact
+// JSON: `"name":`, at most eight bytes, read as a little-endian word.
+var memberKeys = func() (keys [numMembers]struct {
+	word, mask uint64
+	n          int
+}) {
+	for m, name := range [numMembers]string{"ver", "id", "k", "s", "ts", "org", "p", "af", "ac", "c", "sig", "mb", "ml", "cid"} {
+		k := `"` + name + `":`
+		for j := range len(k) {
+			keys[m].word |= uint64(k[j]) << (8 * j)
+		}
+		keys[m].mask = 1<<(8*len(k)) - 1
+		keys[m].n = len(k)
+	}
+	return keys
+}()
 
-// header records where each header string landed and which were present.
-// It holds no pointers, so passing it around keeps nothing alive.
-type header struct {
-	spans [numFields]span
-	seen  uint16 // bit per field present
+// memberOf maps a decoded key to its member.
+func memberOf(key []byte) member {
+	switch string(key) {
+	case "ver":
+		return mVer
+	case "id":
+		return mID
+	case "k":
+		return mKey
+	case "s":
+		return mSession
+	case "ts":
+		return mTS
+	case "org":
+		return mOrg
+	case "p":
+		return mParents
+	case "af":
+		return mAF
+	case "ac":
+		return mAC
+	case "c":
+		return mContents
+	case "sig":
+		return mSig
+	case "mb":
+		return mMergeBase
+	case "ml":
+		return mMergeLeader
+	case "cid":
+		return mConnID
+	}
+	return mOther
 }
 
-func (h *header) has(f field) bool { return h.seen&(1<<f) != 0 }
+// Presence bits of the required members.
+const (
+	seenID = 1 << iota
+	seenKey
+	seenSession
+	seenContents
+)
 
-// str decodes the string at b[i] into strs as field f.
-func (h *header) str(b []byte, i int, strs []byte, f field, name string) ([]byte, int, error) {
+func parseInto(c *Commit, b []byte, parents []string) ([]string, error) {
+	i := skipWS(b, 0)
+	if at(b, i) != '{' {
+		return nil, malformed(b, i, "commit is not a JSON object")
+	}
+	seen := 0
+	var scratch [16]byte
+	i = skipWS(b, i+1)
+	done := at(b, i) == '}'
+	if done {
+		i++
+	}
+	var parentsBuf []string // parents read so far, when there are any
+	next := mVer            // the member upstream would write next
+	for !done {
+		// Upstream writes members in a fixed order, so the key is nearly
+		// always one of the next few: a word compare each, instead of
+		// scanning and matching the key.
+		m := mOther
+		if i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			for k := next; k < numMembers; k++ {
+				if key := &memberKeys[k]; w&key.mask == key.word {
+					m = k
+					i += key.n
+					break
+				}
+			}
+		}
+		if m == mOther {
+			key, j, err := memberKey(b, i, &scratch)
+			if err != nil {
+				return nil, err
+			}
+			i = j
+			m = memberOf(key)
+		}
+		if m < numMembers {
+			next = m + 1
+		}
+		var err error
+		switch m {
+		case mVer:
+			c.Ver, i, err = parseNumber(b, i, "ver")
+		case mID:
+			c.ID, i, err = headerString(b, i, "id")
+			seen |= seenID
+		case mKey:
+			c.Key, i, err = headerString(b, i, "k")
+			seen |= seenKey
+		case mSession:
+			c.Session, i, err = headerString(b, i, "s")
+			seen |= seenSession
+		case mTS:
+			var ts float64
+			ts, i, err = parseInteger(b, i, "ts")
+			c.TS = int64(ts)
+		case mOrg:
+			c.Org, i, err = headerString(b, i, "org")
+		case mParents:
+			parentsBuf, i, err = parseParents(b, i, parents[:0])
+		case mAF:
+			c.AF, i, err = rawObject(b, i, "af")
+		case mAC:
+			var ac float64
+			ac, i, err = parseInteger(b, i, "ac")
+			if err == nil && ac < 0 {
+				err = malformed(b, i, `negative "ac"`)
+			}
+			c.AC = int(ac)
+		case mContents:
+			i, err = contents(b, i, c)
+			seen |= seenContents
+		case mSig:
+			c.Sig, i, err = headerString(b, i, "sig")
+		case mMergeBase:
+			c.MergeBase, i, err = headerString(b, i, "mb")
+		case mMergeLeader:
+			c.MergeLeader, i, err = headerString(b, i, "ml")
+		case mConnID:
+			c.ConnID, i, err = headerString(b, i, "cid")
+		default:
+			i, err = skipValue(b, i)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if at(b, i) == ',' && at(b, i+1) == '"' {
+			i++
+			continue
+		}
+		if i, done, err = nextMember(b, i); err != nil {
+			return nil, err
+		}
+	}
+	if i < len(b) {
+		if i = skipWS(b, i); i != len(b) {
+			return nil, malformed(b, i, "data after the commit object")
+		}
+	}
+	switch {
+	case seen&seenID == 0 || c.ID == "":
+		return nil, malformed(b, len(b), `missing or empty "id"`)
+	case seen&seenKey == 0:
+		return nil, malformed(b, len(b), `missing "k"`)
+	case seen&seenSession == 0:
+		return nil, malformed(b, len(b), `missing "s"`)
+	case seen&seenContents == 0:
+		return nil, malformed(b, len(b), `missing "c"`)
+	}
+	return parentsBuf, nil
+}
+
+// headerString reads the string at b[i], the value of member name.
+func headerString(b []byte, i int, name string) (string, int, error) {
 	if at(b, i) != '"' {
-		return strs, 0, malformed(b, i, strconv.Quote(name)+" is not a string")
+		return "", 0, malformed(b, i, strconv.Quote(name)+" is not a string")
 	}
-	strs, sp, end, err := appendString(strs, b, i)
-	if err != nil {
-		return strs, 0, err
+	// Ids are plain ASCII: find the closing quote a word at a time.
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		if m := plainMask(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			if b[j] == '"' && j > i+1 {
+				return unsafe.String(&b[i+1], j-i-1), j + 1, nil
+			}
+			break
+		}
 	}
-	h.spans[f] = sp
-	h.seen |= 1 << f
-	return strs, end, nil
+	return readString(b, i)
 }
 
-// appendString decodes the string at b[i] == '"' onto strs.
-func appendString(strs, b []byte, i int) ([]byte, span, int, error) {
-	end, escaped, err := scanString(b, i)
-	if err != nil {
-		return strs, span{}, 0, err
+// readString reads the string at b[i] == '"', aliasing b when it can.
+func readString(b []byte, i int) (string, int, error) {
+	end, escaped := skipString(b, i)
+	if end < 0 {
+		return "", 0, malformed(b, ^end, "invalid string")
 	}
-	start := len(strs)
-	if escaped {
-		strs = appendUnescaped(strs, b[i+1:end-1])
-	} else {
-		strs = append(strs, b[i+1:end-1]...)
+	raw := b[i+1 : end-1]
+	switch {
+	case len(raw) == 0:
+		return "", end, nil
+	case escaped:
+		// Decoding never lengthens a string, so one exact buffer holds it.
+		out := appendUnescaped(make([]byte, 0, len(raw)), raw)
+		return unsafe.String(unsafe.SliceData(out), len(out)), end, nil
 	}
-	return strs, span{start, len(strs)}, end, nil
+	return unsafe.String(unsafe.SliceData(raw), len(raw)), end, nil
 }
 
 // memberKey reads an object member's key and colon at b[i]; it returns the
 // key (decoded into scratch if it has escapes) and the index of the value.
-func memberKey(b []byte, i int, scratch []byte) ([]byte, int, error) {
+func memberKey(b []byte, i int, scratch *[16]byte) ([]byte, int, error) {
 	if at(b, i) != '"' {
 		return nil, 0, malformed(b, i, "expected object key")
 	}
-	end, escaped, err := scanString(b, i)
-	if err != nil {
-		return nil, 0, err
+	// Keys are short: the closing quote is usually among the next eight
+	// bytes, with nothing to look at before it.
+	end := -1
+	if i+9 <= len(b) {
+		if m := plainMask(binary.LittleEndian.Uint64(b[i+1:])); m != 0 {
+			if k := i + 1 + bits.TrailingZeros64(m)>>3; b[k] == '"' {
+				end = k + 1
+			}
+		}
 	}
-	key := b[i+1 : end-1]
-	if escaped {
-		key = appendUnescaped(scratch[:0], key)
+	key := []byte(nil)
+	if end >= 0 {
+		key = b[i+1 : end-1]
+	} else {
+		var escaped bool
+		if end, escaped = skipString(b, i); end < 0 {
+			return nil, 0, malformed(b, ^end, "invalid string")
+		}
+		key = b[i+1 : end-1]
+		if escaped {
+			key = appendUnescaped(scratch[:0], key)
+		}
 	}
-	i = skipWS(b, end)
-	if at(b, i) != ':' {
-		return nil, 0, malformed(b, i, "expected ':'")
+	if end < len(b) && b[end] == ':' {
+		end++
+	} else {
+		end = skipWS(b, end)
+		if at(b, end) != ':' {
+			return nil, 0, malformed(b, end, "expected ':'")
+		}
+		end++
 	}
-	return key, skipWS(b, i+1), nil
+	return key, skipWS(b, end), nil
 }
 
 // nextMember moves past the whitespace and ',' after a member; done reports
@@ -149,158 +345,76 @@ func nextMember(b []byte, i int) (int, bool, error) {
 	return 0, false, malformed(b, i, "expected ',' or '}'")
 }
 
-func (h *header) parse(b []byte, c *Commit, strs []byte, parents []span) ([]byte, []span, error) {
-	i := skipWS(b, 0)
-	if at(b, i) != '{' {
-		return nil, nil, malformed(b, i, "commit is not a JSON object")
-	}
-	hasContents := false
-	var scratch [16]byte
-	i = skipWS(b, i+1)
-	done := at(b, i) == '}'
-	if done {
-		i++
-	}
-	for !done {
-		key, j, err := memberKey(b, i, scratch[:])
-		if err != nil {
-			return nil, nil, err
-		}
-		i = j
-		switch string(key) {
-		case "ver":
-			c.Ver, i, err = parseNumber(b, i, "ver")
-		case "id":
-			strs, i, err = h.str(b, i, strs, fID, "id")
-		case "k":
-			strs, i, err = h.str(b, i, strs, fKey, "k")
-		case "s":
-			strs, i, err = h.str(b, i, strs, fSession, "s")
-		case "ts":
-			var ts float64
-			ts, i, err = parseInteger(b, i, "ts")
-			c.TS = int64(ts)
-		case "org":
-			strs, i, err = h.str(b, i, strs, fOrg, "org")
-		case "p":
-			strs, parents, i, err = parseParents(b, i, strs, parents[:0])
-		case "af":
-			c.AF, i, err = rawObject(b, i, "af")
-		case "ac":
-			var ac float64
-			ac, i, err = parseInteger(b, i, "ac")
-			if err == nil && ac < 0 {
-				err = malformed(b, i, `negative "ac"`)
-			}
-			c.AC = int(ac)
-		case "c":
-			strs, i, err = h.contents(b, i, c, strs)
-			hasContents = true
-		case "sig":
-			strs, i, err = h.str(b, i, strs, fSig, "sig")
-		case "mb":
-			strs, i, err = h.str(b, i, strs, fMergeBase, "mb")
-		case "ml":
-			strs, i, err = h.str(b, i, strs, fMergeLeader, "ml")
-		case "cid":
-			strs, i, err = h.str(b, i, strs, fConnID, "cid")
-		default:
-			i, err = skipValue(b, i)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if i, done, err = nextMember(b, i); err != nil {
-			return nil, nil, err
-		}
-	}
-	if i = skipWS(b, i); i != len(b) {
-		return nil, nil, malformed(b, i, "data after the commit object")
-	}
-	switch {
-	case !h.has(fID) || h.spans[fID].start == h.spans[fID].end:
-		return nil, nil, malformed(b, len(b), `missing or empty "id"`)
-	case !h.has(fKey):
-		return nil, nil, malformed(b, len(b), `missing "k"`)
-	case !h.has(fSession):
-		return nil, nil, malformed(b, len(b), `missing "s"`)
-	case !hasContents:
-		return nil, nil, malformed(b, len(b), `missing "c"`)
-	}
-	return strs, parents, nil
-}
-
 // contents reads "c" into Record, or Base and Edit.
-func (h *header) contents(b []byte, i int, c *Commit, strs []byte) ([]byte, int, error) {
+func contents(b []byte, i int, c *Commit) (int, error) {
 	if at(b, i) != '{' {
-		return strs, 0, malformed(b, i, `"c" is not an object`)
+		return 0, malformed(b, i, `"c" is not an object`)
 	}
-	c.Record, c.Edit = nil, nil
-	h.seen &^= 1 << fBase
+	c.Record, c.Edit, c.Base = nil, nil, ""
+	hasBase := false
 	var scratch [16]byte
 	i = skipWS(b, i+1)
 	if at(b, i) == '}' {
-		return strs, 0, malformed(b, i, `empty "c"`)
+		return 0, malformed(b, i, `empty "c"`)
 	}
 	for done := false; !done; {
-		key, j, err := memberKey(b, i, scratch[:])
+		key, j, err := memberKey(b, i, &scratch)
 		if err != nil {
-			return strs, 0, err
+			return 0, err
 		}
 		i = j
 		switch string(key) {
 		case "r":
 			c.Record, i, err = rawObject(b, i, "c.r")
 		case "b":
-			strs, i, err = h.str(b, i, strs, fBase, "c.b")
+			c.Base, i, err = headerString(b, i, "c.b")
+			hasBase = true
 		case "e":
 			c.Edit, i, err = rawObject(b, i, "c.e")
 		default:
 			i, err = skipValue(b, i)
 		}
 		if err != nil {
-			return strs, 0, err
+			return 0, err
 		}
 		if i, done, err = nextMember(b, i); err != nil {
-			return strs, 0, err
+			return 0, err
 		}
 	}
 	switch {
 	case c.Record != nil:
-		c.Edit = nil
-	case !h.has(fBase) || c.Edit == nil:
-		return strs, 0, malformed(b, i, `"c" needs "r", or "b" and "e"`)
+		c.Edit, c.Base = nil, ""
+	case !hasBase || c.Edit == nil:
+		return 0, malformed(b, i, `"c" needs "r", or "b" and "e"`)
 	}
-	return strs, i, nil
+	return i, nil
 }
 
-func parseParents(b []byte, i int, strs []byte, parents []span) ([]byte, []span, int, error) {
+func parseParents(b []byte, i int, parents []string) ([]string, int, error) {
 	if at(b, i) != '[' {
-		return strs, parents, 0, malformed(b, i, `"p" is not an array`)
+		return parents, 0, malformed(b, i, `"p" is not an array`)
 	}
 	i = skipWS(b, i+1)
 	if at(b, i) == ']' {
-		return strs, parents, i + 1, nil
+		return parents, i + 1, nil
 	}
 	for {
 		if at(b, i) != '"' {
-			return strs, parents, 0, malformed(b, i, `"p" holds a non-string`)
+			return parents, 0, malformed(b, i, `"p" holds a non-string`)
 		}
-		var sp span
-		var err error
-		strs, sp, i, err = appendString(strs, b, i)
+		s, end, err := readString(b, i)
 		if err != nil {
-			return strs, parents, 0, err
+			return parents, 0, err
 		}
-		parents = append(parents, sp)
-		i = skipWS(b, i)
+		parents = append(parents, s)
+		i = skipWS(b, end)
 		switch at(b, i) {
 		case ',':
 			i = skipWS(b, i+1)
 		case ']':
-			return strs, parents, i + 1, nil
+			return parents, i + 1, nil
 		default:
-			return strs, parents, 0, malformed(b, i, "expected ',' or ']'")
+			return parents, 0, malformed(b, i, "expected ',' or ']'")
 		}
 	}
 }

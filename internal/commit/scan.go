@@ -60,7 +60,12 @@ func plainMask(x uint64) uint64 {
 // valid UTF-8: upstream writes files through a UTF-8 encoder, so invalid
 // bytes mean a damaged line.
 func skipString(b []byte, i int) (end int, escaped bool) {
-	i++
+	return skipStringFrom(b, i+1)
+}
+
+// skipStringFrom is skipString resumed at b[i], inside the string, with
+// everything before b[i] already checked.
+func skipStringFrom(b []byte, i int) (end int, escaped bool) {
 	for {
 		// Sixteen bytes a turn while there is nothing to look at: long
 		// strings (signatures, text) are plain ASCII almost always.
@@ -102,21 +107,18 @@ func skipString(b []byte, i int) (end int, escaped bool) {
 		case c < utf8.RuneSelf:
 			i++
 		default:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 {
+			// A UTF-8 sequence is all non-ASCII bytes, so a run of them is
+			// valid exactly when utf8.Valid says so.
+			j := i + 1
+			for j < len(b) && b[j] >= utf8.RuneSelf {
+				j++
+			}
+			if !utf8.Valid(b[i:j]) {
 				return ^i, false
 			}
-			i += n
+			i = j
 		}
 	}
-}
-
-// scanString is skipString with an error for callers that report one.
-func scanString(b []byte, i int) (end int, escaped bool, err error) {
-	if end, escaped = skipString(b, i); end < 0 {
-		return 0, false, malformed(b, ^end, "invalid string")
-	}
-	return end, escaped, nil
 }
 
 func isHex(c byte) bool {
@@ -191,6 +193,12 @@ func skipNumber(b []byte, i int) int {
 	default:
 		return ^i
 	}
+	return skipFraction(b, i)
+}
+
+// skipFraction checks the optional fraction and exponent of a number whose
+// integer part ended at b[i].
+func skipFraction(b []byte, i int) int {
 	if at(b, i) == '.' {
 		if c := at(b, i+1); c < '0' || c > '9' {
 			return ^i
@@ -261,10 +269,10 @@ func skipValue(b []byte, i int) (int, error) {
 const errDepth = -1 << 62
 
 // skip walks containers with a bit stack instead of recursion, so hostile
-// nesting costs neither stack nor much memory. It is the hot loop of Parse,
-// and records are mostly short strings: keys and string values share one
-// string site with the common case (closing quote among the first eight
-// bytes, nothing special before it) inlined.
+// nesting costs neither stack nor much memory. It is the hot loop of Parse:
+// records are mostly short keys and values in compact JSON, so each token
+// takes its common case first, inline, and whitespace is looked for only
+// where a byte is not what compact JSON would have.
 func skip(b []byte, i int) int {
 	var small [2]uint64 // set bit: the container at that depth is an object
 	stack := small[:]
@@ -273,85 +281,108 @@ func skip(b []byte, i int) int {
 	needKey := false // b[i] must be a member key
 	for {
 		c := at(b, i)
-		switch {
-		case c == '"':
-			end := -1
-			if i+9 <= len(b) {
-				if m := plainMask(binary.LittleEndian.Uint64(b[i+1:])); m != 0 {
-					if k := i + 1 + bits.TrailingZeros64(m)>>3; b[k] == '"' {
-						end = k + 1
+		if c == '"' {
+			// Keys and string values share this site; only the closing
+			// quote is expected among the flagged bytes.
+			j := i + 1
+			for ; j+8 <= len(b); j += 8 {
+				if m := plainMask(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+			}
+			if j < len(b) && b[j] == '"' {
+				i = j + 1
+			} else if i, _ = skipStringFrom(b, j); i < 0 {
+				return i
+			}
+			if needKey {
+				if at(b, i) != ':' {
+					i = skipWS(b, i)
+					if at(b, i) != ':' {
+						return ^i
 					}
 				}
-			}
-			if end < 0 {
-				if end, _ = skipString(b, i); end < 0 {
-					return end
+				i++
+				if at(b, i) <= ' ' {
+					i = skipWS(b, i)
 				}
-			}
-			i = end
-			if needKey {
-				i = skipWS(b, i)
-				if at(b, i) != ':' {
-					return ^i
-				}
-				i = skipWS(b, i+1)
 				needKey = false
 				continue
 			}
-		case needKey:
-			return ^i
-		case c == '{' || c == '[':
-			if depth == maxDepth {
-				return errDepth
+		} else {
+			switch {
+			case needKey:
+				return ^i
+			case c >= '1' && c <= '9':
+				i = skipDigits(b, i+1)
+				if c := at(b, i); c == '.' || c == 'e' || c == 'E' {
+					if i = skipFraction(b, i); i < 0 {
+						return i
+					}
+				}
+			case c == '{' || c == '[':
+				if depth == maxDepth {
+					return errDepth
+				}
+				if depth>>6 == len(stack) {
+					stack = append(stack, 0)
+				}
+				inObj = c == '{'
+				if inObj {
+					stack[depth>>6] |= 1 << (depth & 63)
+				} else {
+					stack[depth>>6] &^= 1 << (depth & 63)
+				}
+				depth++
+				i++
+				if at(b, i) <= ' ' {
+					i = skipWS(b, i)
+				}
+				if at(b, i) != c+2 { // '{'+2 == '}', '['+2 == ']'
+					needKey = inObj
+					continue
+				}
+				i++
+				depth--
+				if depth > 0 {
+					inObj = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+				}
+			case c == '0' || c == '-':
+				if i = skipNumber(b, i); i < 0 {
+					return i
+				}
+			case c == 't':
+				if i = skipLiteral(b, i, "true"); i < 0 {
+					return i
+				}
+			case c == 'f':
+				if i = skipLiteral(b, i, "false"); i < 0 {
+					return i
+				}
+			case c == 'n':
+				if i = skipLiteral(b, i, "null"); i < 0 {
+					return i
+				}
+			default:
+				return ^i
 			}
-			if depth>>6 == len(stack) {
-				stack = append(stack, 0)
-			}
-			inObj = c == '{'
-			if inObj {
-				stack[depth>>6] |= 1 << (depth & 63)
-			} else {
-				stack[depth>>6] &^= 1 << (depth & 63)
-			}
-			depth++
-			i = skipWS(b, i+1)
-			if at(b, i) != c+2 { // '{'+2 == '}', '['+2 == ']'
-				needKey = inObj
-				continue
-			}
-			i++
-			depth--
-			if depth > 0 {
-				inObj = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
-			}
-		case c >= '0' && c <= '9' || c == '-':
-			if i = skipNumber(b, i); i < 0 {
-				return i
-			}
-		case c == 't':
-			if i = skipLiteral(b, i, "true"); i < 0 {
-				return i
-			}
-		case c == 'f':
-			if i = skipLiteral(b, i, "false"); i < 0 {
-				return i
-			}
-		case c == 'n':
-			if i = skipLiteral(b, i, "null"); i < 0 {
-				return i
-			}
-		default:
-			return ^i
 		}
 		// A value ended at b[i]: close containers until one continues.
 		for {
 			if depth == 0 {
 				return i
 			}
-			i = skipWS(b, i)
 			c := at(b, i)
+			if c <= ' ' {
+				i = skipWS(b, i)
+				c = at(b, i)
+			}
 			if c == ',' {
-				i = skipWS(b, i+1)
+				i++
+				if at(b, i) <= ' ' {
+					i = skipWS(b, i)
+				}
 				needKey = inObj
 				break
 			}

@@ -77,6 +77,19 @@ func (h *Hasher) WriteUnit(c uint16) {
 // Invalid UTF-8 is read as U+FFFD, as a JS decoder would.
 func (h *Hasher) WriteString(s string) {
 	for i := 0; i < len(s); {
+		// Fast path: at a block boundary, four ASCII bytes are four code
+		// units that fill the block exactly as the byte-wise algorithm does.
+		if h.pos == 0 && i+4 <= len(s) {
+			w := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+			if w&0x80808080 == 0 {
+				h.h1 ^= mixK(w)
+				h.h1 = bits.RotateLeft32(h.h1, 13)
+				h.h1 = h.h1*5 + 0xe6546b64
+				h.size += 4
+				i += 4
+				continue
+			}
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			h.WriteUnit(uint16(b))

@@ -125,3 +125,27 @@ func BenchmarkString(b *testing.B) {
 		String(s, ChecksumSeed)
 	}
 }
+
+// TestFastPathAgreesWithUnits checks the four-byte ASCII path against the
+// unit-at-a-time algorithm at every alignment and mix of ASCII and not.
+func TestFastPathAgreesWithUnits(t *testing.T) {
+	parts := []string{"", "a", "ab", "abc", "abcd", "abcde", "é", "中", "🐐", "xyz\u00ff", "0123456789abcdef"}
+	for _, p1 := range parts {
+		for _, p2 := range parts {
+			for _, p3 := range parts {
+				s := p1 + p2 + p3
+				slow := New(7)
+				for _, u := range utf16Units(s) {
+					slow.WriteUnit(u)
+				}
+				fast := New(7)
+				fast.WriteString(p1)
+				fast.WriteString(p2)
+				fast.WriteString(p3)
+				if fast.Sum32() != slow.Sum32() {
+					t.Fatalf("%q+%q+%q: fast %d, units %d", p1, p2, p3, fast.Sum32(), slow.Sum32())
+				}
+			}
+		}
+	}
+}

@@ -12,8 +12,21 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 // unpredictable and 36^24 ≈ 2^124 makes collisions negligible.
 func NewID() string {
 	var b [24]byte
-	for i := range b {
-		b[i] = idAlphabet[rand.N(len(idAlphabet))]
+	var bits uint64
+	left := 0
+	for i := 0; i < len(b); {
+		if left == 0 {
+			bits, left = rand.Uint64(), 8
+		}
+		c := byte(bits)
+		bits >>= 8
+		left--
+		// 252 = 7*36: dropping the top four byte values keeps every
+		// character equally likely, as upstream's ids are.
+		if c < 252 {
+			b[i] = idAlphabet[c%36]
+			i++
+		}
 	}
 	return string(b[:])
 }

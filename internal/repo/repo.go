@@ -125,6 +125,7 @@ type Repo struct {
 	orphans  map[string]int32 // children seen for parents not yet present
 	stats    LoadStats
 	slab     slab
+	emptyAF  []byte
 	dirty    map[string]struct{}
 	timer    *time.Timer
 	flushErr error

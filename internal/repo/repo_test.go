@@ -270,3 +270,24 @@ func TestPendingEditsGatherIntoOneCommit(t *testing.T) {
 		t.Fatalf("missing key: %v", err)
 	}
 }
+
+func TestNewIDShapeAndSpread(t *testing.T) {
+	seen := map[string]bool{}
+	var counts [256]int
+	for range 20000 {
+		id := NewID()
+		if len(id) != 24 || seen[id] {
+			t.Fatalf("bad or repeated id %q", id)
+		}
+		seen[id] = true
+		for i := 0; i < len(id); i++ {
+			counts[id[i]]++
+		}
+	}
+	// Every one of the 36 characters appears close to 1/36 of the time.
+	for _, c := range []byte(idAlphabet) {
+		if n := counts[c]; n < 11000 || n > 15700 {
+			t.Errorf("character %q appears %d times out of 480000", c, n)
+		}
+	}
+}

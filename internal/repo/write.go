@@ -114,11 +114,14 @@ func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) 
 // that currently have children, which lets peers with a partial graph tell
 // real leaves from commits they merely have not seen descendants of.
 func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
-	if ks == nil {
-		return commit.NewAncestors(nil)
-	}
-	if ks.anc == nil {
-		return commit.NewAncestors(nil)
+	if ks == nil || ks.anc == nil {
+		// Most commits start a key or extend one without history; they all
+		// carry the same empty filter (upstream draws fresh seeds each
+		// time, which changes nothing a reader can see).
+		if r.emptyAF == nil {
+			r.emptyAF, _ = commit.NewAncestors(nil)
+		}
+		return r.emptyAF, 0
 	}
 	return ks.anc.cache.encode(ks.anc.ids), len(ks.anc.ids)
 }

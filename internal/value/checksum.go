@@ -3,9 +3,10 @@ package value
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"goatdb/internal/jsjson"
 	"goatdb/internal/murmur"
@@ -36,8 +37,10 @@ func (it *Item) checksum() *checksum {
 	if c := it.sum.Load(); c != nil {
 		return c
 	}
-	value, exact := computeChecksum(it.Schema, it.Data)
-	c := &checksum{value: value, exact: exact}
+	c := &checksum{}
+	var exact bool
+	c.value, exact = computeChecksumInto(it.Schema, it.Data, &c.buf)
+	c.exact = exact
 	if !exact && it.stored != "" {
 		c = &checksum{value: it.stored, exact: true, stored: true}
 	}
@@ -45,10 +48,12 @@ func (it *Item) checksum() *checksum {
 	return c
 }
 
-// computeChecksum streams name and value string of every present declared
-// field, in JavaScript key order, into one murmur state. Undeclared keys
-// are skipped: upstream would refuse such data outright.
-func computeChecksum(s *schema.Schema, d schema.Data) (string, bool) {
+// computeChecksumInto streams name and value string of every present
+// declared field, in JavaScript key order, into one murmur state.
+// Undeclared keys are skipped: upstream would refuse such data outright.
+// The digits go to buf, which the result aliases, so that a checksum costs
+// one allocation rather than two.
+func computeChecksumInto(s *schema.Schema, d schema.Data, buf *[10]byte) (string, bool) {
 	p := planFor(s)
 	hs := csHasher{exact: true}
 	h := murmur.New(murmur.ChecksumSeed)
@@ -60,8 +65,8 @@ func computeChecksum(s *schema.Schema, d schema.Data) (string, bool) {
 		h.WriteString(name)
 		hs.field(&h, p.types[i], v)
 	}
-	var buf [10]byte
-	return string(strconv.AppendUint(buf[:0], uint64(h.Sum32()), 10)), hs.exact
+	b := strconv.AppendUint(buf[:0], uint64(h.Sum32()), 10)
+	return unsafe.String(&b[0], len(b)), hs.exact
 }
 
 // protoKey is dropped from every hashed object: upstream collects value
@@ -156,25 +161,41 @@ func (hs *csHasher) object(m map[string]any, rt bool) uint32 {
 // strings, and hashes their concatenation, so element order does not
 // matter.
 func (hs *csHasher) set(s []any) uint32 {
-	type dec struct {
-		b [10]byte
-		n int
+	var small [8]decimal
+	decs := small[:0]
+	if len(s) > len(small) {
+		decs = make([]decimal, 0, len(s))
 	}
-	decs := make([]dec, len(s))
-	for i, e := range s {
+	for _, e := range s {
 		h := murmur.New(murmur.ChecksumSeed)
 		hs.value(&h, e, false)
-		decs[i].n = len(strconv.AppendUint(decs[i].b[:0], uint64(h.Sum32()), 10))
+		var d decimal
+		d.n = uint8(len(strconv.AppendUint(d.b[:0], uint64(h.Sum32()), 10)))
+		decs = append(decs, d)
 	}
-	sort.Slice(decs, func(i, j int) bool {
-		return bytes.Compare(decs[i].b[:decs[i].n], decs[j].b[:decs[j].n]) < 0
-	})
+	if len(decs) <= 12 {
+		for i := 1; i < len(decs); i++ {
+			for j := i; j > 0 && decs[j].less(&decs[j-1]); j-- {
+				decs[j], decs[j-1] = decs[j-1], decs[j]
+			}
+		}
+	} else {
+		slices.SortFunc(decs, func(a, b decimal) int { return bytes.Compare(a.b[:a.n], b.b[:b.n]) })
+	}
 	h := murmur.New(murmur.ChecksumSeed)
 	for i := range decs {
 		writeASCII(&h, decs[i].b[:decs[i].n])
 	}
 	return h.Sum32()
 }
+
+// decimal is a uint32 written in decimal.
+type decimal struct {
+	b [10]byte
+	n uint8
+}
+
+func (d *decimal) less(o *decimal) bool { return bytes.Compare(d.b[:d.n], o.b[:o.n]) < 0 }
 
 func writeNumber(h *murmur.Hasher, f float64) {
 	var buf [32]byte

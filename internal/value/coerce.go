@@ -138,6 +138,9 @@ func coerceSet(v any) (any, error) {
 		}
 		out[i] = c
 	}
+	if !hasDuplicates(out) {
+		return out, nil // out is already a private copy
+	}
 	return dedupe(out), nil
 }
 

@@ -17,6 +17,17 @@ import "goatdb/internal/schema"
 func Diff(from, to *Item) Changes {
 	pl := planFor(to.Schema)
 	ch := Changes{}
+	// One backing array for the usual one-change fields instead of one
+	// allocation each; the three-index slices keep callers' appends apart.
+	var arena []Change
+	one := func(c Change) []Change {
+		if len(arena) == cap(arena) {
+			arena = make([]Change, 0, len(pl.names))
+		}
+		arena = append(arena, c)
+		n := len(arena)
+		return arena[n-1 : n : n]
+	}
 	for i, name := range pl.names {
 		t := pl.types[i]
 		var a any
@@ -30,9 +41,13 @@ func Diff(from, to *Item) Changes {
 		switch {
 		case a == nil && b == nil:
 		case a == nil:
-			ch[name] = []Change{{Op: Insert, Type: t, Value: cloneValue(b)}}
+			ch[name] = one(Change{Op: Insert, Type: t, Value: cloneValue(b)})
 		case b == nil:
-			ch[name] = []Change{{Op: Delete, Type: t, Value: cloneValue(a)}}
+			ch[name] = one(Change{Op: Delete, Type: t, Value: cloneValue(a)})
+		case t != schema.Set && t != schema.Map:
+			if !valuesEqual(t, a, b) {
+				ch[name] = one(Change{Op: Insert, Type: t, Value: cloneValue(b)})
+			}
 		default:
 			if c := diffValue(t, a, b); len(c) > 0 {
 				ch[name] = c

@@ -16,12 +16,29 @@ import (
 // written back as received. Fields are in JavaScript key order. Upstream
 // never writes the optional schema key "s", and neither does this.
 func AppendEdit(dst []byte, sc, dc string, ch Changes) []byte {
+	need := len(`{"sc":"","dc":"","c":{}}`) + len(sc) + len(dc)
+	var small [8]string
+	fields := small[:0]
+	if len(ch) > len(small) {
+		fields = make([]string, 0, len(ch))
+	}
+	for f, list := range ch {
+		fields = append(fields, f)
+		need += len(f) + 8
+		for _, c := range list {
+			need += 80 + len(c.RT) + sizeHint(c.Value)
+		}
+	}
+	if cap(dst)-len(dst) < need {
+		dst = append(make([]byte, 0, len(dst)+need), dst...)
+	}
+	sortFields(fields)
 	dst = append(dst, `{"sc":`...)
 	dst = jsjson.AppendString(dst, sc)
 	dst = append(dst, `,"dc":`...)
 	dst = jsjson.AppendString(dst, dc)
 	dst = append(dst, `,"c":{`...)
-	for i, field := range sortedKeys(ch) {
+	for i, field := range fields {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -36,6 +53,20 @@ func AppendEdit(dst []byte, sc, dc string, ch Changes) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, "}}"...)
+}
+
+// sortFields is jsjson.SortKeys without its allocations for the few
+// fields an edit usually has.
+func sortFields(keys []string) {
+	if len(keys) > 12 {
+		jsjson.SortKeys(keys)
+		return
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && jsjson.LessUTF16(keys[j], keys[j-1]); j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
 }
 
 func appendChange(dst []byte, c Change) []byte {

@@ -25,23 +25,29 @@ func (it *Item) Equal(o *Item) bool {
 	if a, b := it.sum.Load(), o.sum.Load(); a != nil && b != nil && a.exact && b.exact && !a.stored && !b.stored && a.value != b.value {
 		return false // different checksums prove inequality; equal ones prove nothing
 	}
-	if presentLen(it.Data) != presentLen(o.Data) {
-		return false
-	}
+	// One pass over it.Data: every present value must be present and equal
+	// in o.Data, and then o.Data holds nothing else present if it has no
+	// other keys, which canonical data never has.
+	p := planFor(it.Schema)
+	n := 0
 	for k, v := range it.Data {
 		if v == nil {
 			continue
 		}
+		n++
 		w, ok := o.Data[k]
 		if !ok || w == nil {
 			return false
 		}
-		f, _ := it.Schema.Field(k)
-		if !valuesEqual(f.Type, v, w) {
+		t := schema.Invalid
+		if i, ok := p.index[k]; ok {
+			t = p.types[i]
+		}
+		if !valuesEqual(t, v, w) {
 			return false
 		}
 	}
-	return true
+	return len(o.Data) == n || presentLen(o.Data) == n
 }
 
 func presentLen(d schema.Data) int {

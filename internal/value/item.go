@@ -30,6 +30,7 @@ type Item struct {
 }
 
 type checksum struct {
+	buf   [10]byte // holds value's bytes when computed here
 	value string
 	exact bool
 	// stored: value is the record's "cs", taken because the data could not
@@ -48,6 +49,10 @@ func NewItem(s *schema.Schema, d schema.Data) (*Item, error) {
 	if s == nil {
 		return nil, fmt.Errorf("%w: nil schema", schema.ErrSchema)
 	}
+	p := planFor(s)
+	if it, err, ok := newItemFast(s, p, d); ok {
+		return it, err
+	}
 	data := make(schema.Data, len(d))
 	for k, v := range d {
 		data[k] = v
@@ -60,6 +65,121 @@ func NewItem(s *schema.Schema, d schema.Data) (*Item, error) {
 		return nil, err
 	}
 	return it, nil
+}
+
+// fastFields bounds the schemas whose field values fit in stack arrays.
+const fastFields = 16
+
+// slots holds an item's declared fields in plan order while it is built or
+// checked, so that each field costs one map operation instead of several.
+type slots struct {
+	vals [fastFields]any
+	pres [fastFields]bool // the key is in the map, possibly with nil
+}
+
+// load fills sl from d and reports whether d holds only declared fields.
+func (sl *slots) load(p *plan, d schema.Data) bool {
+	found := 0
+	for i, name := range p.names {
+		if v, ok := d[name]; ok {
+			sl.vals[i], sl.pres[i] = v, true
+			found++
+		}
+	}
+	return found == len(d)
+}
+
+// newItemFast is NewItem for data without undeclared fields (ok=false
+// otherwise). It follows Normalize and Validate step by step, including
+// what a Default function sees of the data while it runs, but keeps the
+// values in slots and builds the map once.
+func newItemFast(s *schema.Schema, p *plan, d schema.Data) (it *Item, err error, ok bool) {
+	if len(p.names) > fastFields {
+		return nil, nil, false
+	}
+	var sl slots
+	if !sl.load(p, d) {
+		return nil, nil, false
+	}
+	var data schema.Data // built once a Default needs to see it
+	var errs []error
+	for i, name := range p.names {
+		t := p.types[i]
+		v := sl.vals[i]
+		if v != nil {
+			c, err := coerce(t, v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%w: %sfield %q (%s): %v", ErrType, schemaPrefix(s), name, t, err))
+				continue
+			}
+			v = c
+		}
+		if isEmpty(v) {
+			v = nil
+		}
+		if v == nil {
+			if def := p.fields[i].Default; def != nil {
+				if data == nil {
+					data = sl.build(p)
+				}
+				c, err := coerce(t, def(data))
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%w: %sdefault of field %q (%s): %v", ErrType, schemaPrefix(s), name, t, err))
+					continue
+				}
+				v = c
+			}
+		}
+		old, had := sl.vals[i], sl.pres[i]
+		sl.vals[i], sl.pres[i] = v, v != nil
+		if data == nil {
+			continue
+		}
+		if v == nil {
+			if had {
+				delete(data, name)
+			}
+		} else if !had || !sameScalar(old, v) {
+			data[name] = v
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...), true
+	}
+	if data == nil {
+		data = sl.build(p)
+	}
+	it = &Item{Schema: s, Data: data}
+	if err := it.validateSlots(p, &sl); err != nil {
+		return nil, err, true
+	}
+	return it, nil, true
+}
+
+// build returns the map the slots describe.
+func (sl *slots) build(p *plan) schema.Data {
+	n := 0
+	for i := range p.names {
+		if sl.pres[i] {
+			n++
+		}
+	}
+	data := make(schema.Data, n)
+	for i, name := range p.names {
+		if sl.pres[i] {
+			data[name] = sl.vals[i]
+		}
+	}
+	return data
+}
+
+// sameScalar reports that storing b over a would change nothing.
+func sameScalar(a, b any) bool {
+	switch b.(type) {
+	case string, float64, bool:
+		return a == b
+	}
+	return false
 }
 
 // Normalize converts every declared field to its canonical form, treats an
@@ -93,8 +213,8 @@ func (it *Item) normalize(convert bool) error {
 			v = nil
 		}
 		if v == nil {
-			if f, _ := it.Schema.Field(name); f.Default != nil {
-				c, err := coerce(t, f.Default(it.Data))
+			if def := p.fields[i].Default; def != nil {
+				c, err := coerce(t, def(it.Data))
 				if err != nil {
 					errs = append(errs, fmt.Errorf("%w: %sdefault of field %q (%s): %v", ErrType, schemaPrefix(it.Schema), name, t, err))
 					continue
@@ -128,8 +248,14 @@ func isEmpty(v any) bool {
 func (it *Item) Validate() error {
 	s := it.Schema
 	p := planFor(s)
-	for _, name := range p.names {
-		if f, _ := s.Field(name); f.Required {
+	if len(p.names) <= fastFields {
+		var sl slots
+		if sl.load(p, it.Data) {
+			return it.validateSlots(p, &sl)
+		}
+	}
+	for i, name := range p.names {
+		if p.fields[i].Required {
 			if v, ok := it.Data[name]; !ok || v == nil {
 				return fmt.Errorf("%w: %s: missing required field %q", schema.ErrSchema, s.Marker(), name)
 			}
@@ -150,12 +276,36 @@ func (it *Item) Validate() error {
 		if v == nil {
 			continue
 		}
-		f, _ := s.Field(k)
+		f := p.fields[p.index[k]]
 		if err := checkCanonical(f.Type, v); err != nil {
 			return fmt.Errorf("%w: %s: field %q (%s): %v", ErrType, s.Marker(), k, f.Type, err)
 		}
 		if f.Validate != nil && !f.Validate(it.Data) {
 			return fmt.Errorf("%w: %s: field %q failed the schema's validation", schema.ErrSchema, s.Marker(), k)
+		}
+	}
+	return nil
+}
+
+// validateSlots is Validate for data without undeclared fields, loaded
+// into sl.
+func (it *Item) validateSlots(p *plan, sl *slots) error {
+	for i, name := range p.names {
+		if p.fields[i].Required && sl.vals[i] == nil {
+			return fmt.Errorf("%w: %s: missing required field %q", schema.ErrSchema, p.marker, name)
+		}
+	}
+	for _, i := range p.byteOrder {
+		v := sl.vals[i]
+		if v == nil {
+			continue
+		}
+		f := &p.fields[i]
+		if err := checkCanonical(f.Type, v); err != nil {
+			return fmt.Errorf("%w: %s: field %q (%s): %v", ErrType, p.marker, p.names[i], f.Type, err)
+		}
+		if f.Validate != nil && !f.Validate(it.Data) {
+			return fmt.Errorf("%w: %s: field %q failed the schema's validation", schema.ErrSchema, p.marker, p.names[i])
 		}
 	}
 	return nil
@@ -214,7 +364,7 @@ func checkSet(s []any) error {
 			return fmt.Errorf("set element %s is not a string, number or boolean", describe(e))
 		}
 	}
-	if len(dedupe(s)) != len(s) {
+	if hasDuplicates(s) {
 		return errors.New("duplicate set elements")
 	}
 	return nil

@@ -231,13 +231,51 @@ func decodeStoredSet(v any) (any, error) {
 // order (upstream uses declaration order, which Go schemas do not keep;
 // readers do not depend on it).
 func (it *Item) AppendRecord(dst []byte) []byte {
-	dst = append(dst, `{"s":`...)
-	dst = jsjson.AppendString(dst, it.Schema.Marker())
-	dst = append(dst, `,"d":`...)
+	p := planFor(it.Schema)
+	cs := it.Checksum()
+	if need := len(p.recPrefix) + dataSizeHint(p, it.Data) + len(`,"n":true,"cs":""}`) + len(cs); cap(dst)-len(dst) < need {
+		dst = append(make([]byte, 0, len(dst)+need), dst...)
+	}
+	dst = append(dst, p.recPrefix...)
 	dst = appendData(dst, it.Schema, it.Data)
 	dst = append(dst, `,"n":true,"cs":`...)
-	dst = jsjson.AppendString(dst, it.Checksum())
+	dst = jsjson.AppendString(dst, cs)
 	return append(dst, '}')
+}
+
+// dataSizeHint estimates the length of appendData's output, so that a
+// record is written into one allocation in the common cases.
+func dataSizeHint(p *plan, d schema.Data) int {
+	n := 2
+	for _, v := range d {
+		n += 24 + sizeHint(v)
+	}
+	for _, k := range p.keys {
+		n += len(k)
+	}
+	return n
+}
+
+func sizeHint(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + len(x)/8 + 2
+	case []any:
+		n := 20
+		for _, e := range x {
+			n += 1 + sizeHint(e)
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += len(k) + 4 + sizeHint(e)
+		}
+		return n
+	case json.RawMessage:
+		return len(x)
+	}
+	return 24
 }
 
 func appendData(dst []byte, s *schema.Schema, d schema.Data) []byte {
@@ -253,8 +291,7 @@ func appendData(dst []byte, s *schema.Schema, d schema.Data) []byte {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = jsjson.AppendString(dst, name)
-		dst = append(dst, ':')
+		dst = append(dst, pl.keys[i]...)
 		dst = appendStored(dst, pl.types[i], v)
 	}
 	return append(dst, '}')

@@ -15,6 +15,9 @@ import (
 // checkRichText applies upstream's isRichText: an object whose root is an
 // element node (an object with a children array).
 func checkRichText(raw json.RawMessage) error {
+	if richTextShape(raw) {
+		return nil
+	}
 	v, err := parseJSON(raw)
 	if err != nil {
 		return err
@@ -23,6 +26,44 @@ func checkRichText(raw json.RawMessage) error {
 		return errors.New("rich text must be an object whose root has a children array")
 	}
 	return nil
+}
+
+// richTextShape is checkRichText's success case without building the
+// tree, which cost more than the rest of a diff. It reads duplicate keys
+// as parseJSON does (the last wins); on false the caller redoes the check
+// the slow way for its error.
+func richTextShape(raw []byte) bool {
+	p := parser{b: raw}
+	if p.peek() != '{' || p.enter() != nil {
+		return false
+	}
+	rootOK := false
+	err := p.object(func(k []byte) error {
+		if string(k) != "root" {
+			_, err := p.skip()
+			return err
+		}
+		if p.peek() != '{' {
+			rootOK = false
+			_, err := p.skip()
+			return err
+		}
+		if err := p.enter(); err != nil {
+			return err
+		}
+		children := false
+		err := p.object(func(k []byte) error {
+			if string(k) == "children" {
+				children = p.peek() == '['
+			}
+			_, err := p.skip()
+			return err
+		})
+		p.depth--
+		rootOK = children
+		return err
+	})
+	return err == nil && p.end() == nil && rootOK
 }
 
 func richTextRoot(v any) (map[string]any, bool) {

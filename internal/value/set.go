@@ -128,3 +128,23 @@ func primEqual(a, b any) bool {
 	}
 	return false
 }
+
+// hasDuplicates is len(dedupe(s)) != len(s) without building the copy.
+func hasDuplicates(s []any) bool {
+	if len(s) > setScanMax {
+		idx := make(map[any]struct{}, len(s))
+		for _, e := range s {
+			if _, dup := idx[e]; dup {
+				return true
+			}
+			idx[e] = struct{}{}
+		}
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if setHas(s[:i], s[i]) {
+			return true
+		}
+	}
+	return false
+}
