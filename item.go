@@ -96,7 +96,15 @@ func (it *Item) Deleted() bool {
 // Set changes one field. The change is visible at once and committed after
 // the database's CommitDelay. A nil value removes the field.
 func (it *Item) Set(field string, x any) error {
-	return it.Update(Data{field: x})
+	return it.edit(func(d Data) {
+		if x == nil {
+			delete(d, field)
+		} else {
+			d[field] = x
+		}
+	}, func(s *Schema, cur Data) (*value.Item, error) {
+		return value.NewItemSet(s, cur, field, x)
+	})
 }
 
 // Update changes several fields at once; nil values remove fields.
@@ -109,28 +117,40 @@ func (it *Item) Update(changes Data) error {
 				d[k] = x
 			}
 		}
+	}, func(s *Schema, cur Data) (*value.Item, error) {
+		return value.NewItemUpdate(s, cur, changes)
 	})
 }
 
 // Delete marks the item deleted.
 func (it *Item) Delete() error {
-	return it.edit(func(d Data) { d[schema.DeletedField] = true })
+	return it.edit(func(d Data) { d[schema.DeletedField] = true }, nil)
 }
 
-func (it *Item) edit(f func(Data)) error {
+// edit sets the item to f applied to a copy of its current data. direct,
+// when given, builds the same result from the current data without copying
+// it, for items already at their schema's newest version.
+func (it *Item) edit(f func(Data), direct func(*Schema, Data) (*value.Item, error)) error {
 	// The read-modify-write must not interleave with another edit of the
 	// same item, or one of two concurrent field changes would be lost.
 	return it.r.Update(it.key, func(cur *value.Item) (*value.Item, error) {
 		s := cur.Schema
-		d := maps.Clone(cur.Data)
-		if latest, ok := it.db.reg.Latest(s.NS); ok && latest.Version > s.Version {
-			var err error
-			if d, s, err = it.db.reg.Upgrade(d, s, latest.Version); err != nil {
-				return nil, err
+		latest, ok := it.db.reg.Latest(s.NS)
+		upgrade := ok && latest.Version > s.Version
+		var nv *value.Item
+		var err error
+		if direct != nil && !upgrade {
+			nv, err = direct(s, cur.Data)
+		} else {
+			d := maps.Clone(cur.Data)
+			if upgrade {
+				if d, s, err = it.db.reg.Upgrade(d, s, latest.Version); err != nil {
+					return nil, err
+				}
 			}
+			f(d)
+			nv, err = value.NewItem(s, d)
 		}
-		f(d)
-		nv, err := value.NewItem(s, d)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", it.path, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"goatdb/internal/jsjson"
+	"goatdb/internal/murmur"
 )
 
 // MaxBytes bounds the bit array a decoded filter may claim. Filters come from
@@ -106,4 +107,29 @@ func (f *Filter) UnmarshalJSON(b []byte) error {
 	}
 	*f = *FromSeeds(bits, seeds)
 	return nil
+}
+
+// jsonBitsAt is where the base64 of the bit array starts in AppendJSON's
+// output.
+const jsonBitsAt = len(`{"d":"`)
+
+// AddJSON is Add that also updates js, the filter's AppendJSON output from
+// before the call, to the output after it. Only the base64 groups of the
+// changed bytes are rewritten, so a writer that keeps a large filter's
+// serialised form pays for the bits it sets, not for the whole filter.
+func (f *Filter) AddJSON(s string, js []byte) {
+	if len(f.bits) == 0 {
+		return
+	}
+	n := uint32(len(f.bits)) * 8
+	for _, seed := range f.hashes {
+		idx := murmur.String(s, seed) % n
+		b := idx >> 3
+		if f.bits[b]&(1<<(idx&7)) != 0 {
+			continue
+		}
+		f.bits[b] |= 1 << (idx & 7)
+		g := int(b) / 3 * 3
+		base64.StdEncoding.Encode(js[jsonBitsAt+g/3*4:], f.bits[g:min(g+3, len(f.bits))])
+	}
 }

@@ -16,16 +16,34 @@ import (
 // JSON as JavaScript writes it (true of anything read from an upstream
 // file). A commit with neither Record nor Edit encodes "e":null, which Parse
 // rejects.
+//
+// Afterwards AF, Record and Edit are slices of Raw, as after Parse, so a
+// caller may build them in scratch buffers it reuses once Encode returns.
 func (c *Commit) Encode() []byte {
-	c.Raw = c.appendJSON(make([]byte, 0, c.sizeHint()), true)
+	var sp spans
+	c.Raw = c.appendJSON(make([]byte, 0, c.sizeHint()), true, &sp)
+	if c.AF != nil {
+		c.AF = c.Raw[sp.af:sp.afEnd:sp.afEnd]
+	}
+	if c.Record != nil {
+		c.Record = c.Raw[sp.c:sp.cEnd:sp.cEnd]
+	} else if c.Edit != nil {
+		c.Edit = c.Raw[sp.c:sp.cEnd:sp.cEnd]
+	}
 	return c.Raw
+}
+
+// spans locates the verbatim parts in Encode's output.
+type spans struct {
+	af, afEnd, c, cEnd int
 }
 
 // EncodeUnsigned is Encode without "sig" and without touching Raw: the
 // commit as upstream serialises it for signing (serialize with
 // {signed: false}).
 func (c *Commit) EncodeUnsigned() []byte {
-	return c.appendJSON(make([]byte, 0, c.sizeHint()), false)
+	var sp spans
+	return c.appendJSON(make([]byte, 0, c.sizeHint()), false, &sp)
 }
 
 func (c *Commit) sizeHint() int {
@@ -38,7 +56,7 @@ func (c *Commit) sizeHint() int {
 	return n
 }
 
-func (c *Commit) appendJSON(dst []byte, signed bool) []byte {
+func (c *Commit) appendJSON(dst []byte, signed bool, sp *spans) []byte {
 	dst = append(dst, `{"ver":`...)
 	dst = jsjson.AppendNumber(dst, c.Ver)
 	dst = append(dst, `,"id":`...)
@@ -63,7 +81,9 @@ func (c *Commit) appendJSON(dst []byte, signed bool) []byte {
 	}
 	if c.AF != nil {
 		dst = append(dst, `,"af":`...)
+		sp.af = len(dst)
 		dst = append(dst, c.AF...)
+		sp.afEnd = len(dst)
 	}
 	if c.AC != 0 {
 		dst = append(dst, `,"ac":`...)
@@ -71,13 +91,17 @@ func (c *Commit) appendJSON(dst []byte, signed bool) []byte {
 	}
 	if c.Record != nil {
 		dst = append(dst, `,"c":{"r":`...)
+		sp.c = len(dst)
 		dst = append(dst, c.Record...)
+		sp.cEnd = len(dst)
 	} else {
 		dst = append(dst, `,"c":{"b":`...)
 		dst = appendJSString(dst, c.Base)
 		dst = append(dst, `,"e":`...)
 		if c.Edit != nil {
+			sp.c = len(dst)
 			dst = append(dst, c.Edit...)
+			sp.cEnd = len(dst)
 		} else {
 			dst = append(dst, "null"...)
 		}

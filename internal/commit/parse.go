@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -259,16 +260,22 @@ func headerString(b []byte, i int, name string) (string, int, error) {
 	if at(b, i) != '"' {
 		return "", 0, malformed(b, i, strconv.Quote(name)+" is not a string")
 	}
-	// Ids are plain ASCII: find the closing quote a word at a time.
+	// Ids are plain ASCII: find the closing quote a word at a time, and
+	// byte by byte at the end of the line ("cid" comes last).
 	j := i + 1
 	for ; j+8 <= len(b); j += 8 {
-		if m := plainMask(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+		if m := plainMask(wordAt(b, j)); m != 0 {
 			j += bits.TrailingZeros64(m) >> 3
-			if b[j] == '"' && j > i+1 {
-				return unsafe.String(&b[i+1], j-i-1), j + 1, nil
-			}
 			break
 		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	if j < len(b) && b[j] == '"' && j > i+1 {
+		return unsafe.String(&b[i+1], j-i-1), j + 1, nil
 	}
 	return readString(b, i)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // The scanner works on indices into the line. The skip functions return the
@@ -272,12 +273,13 @@ const errDepth = -1 << 62
 // nesting costs neither stack nor much memory. It is the hot loop of Parse:
 // records are mostly short keys and values in compact JSON, so each token
 // takes its common case first, inline, and whitespace is looked for only
-// where a byte is not what compact JSON would have.
+// where a byte is not what compact JSON would have. The innermost 64 levels
+// live in one register (bit 0: the innermost container is an object), which
+// keeps the loop's state in registers; deeper levels spill to a slice.
 func skip(b []byte, i int) int {
-	var small [2]uint64 // set bit: the container at that depth is an object
-	stack := small[:]
+	var objs uint64 // bit per open container, innermost lowest: 1 for an object
+	var deep []uint64
 	depth := 0
-	inObj := false   // the innermost open container is an object
 	needKey := false // b[i] must be a member key
 	for {
 		c := at(b, i)
@@ -286,7 +288,7 @@ func skip(b []byte, i int) int {
 			// quote is expected among the flagged bytes.
 			j := i + 1
 			for ; j+8 <= len(b); j += 8 {
-				if m := plainMask(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+				if m := plainMask(wordAt(b, j)); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -325,14 +327,12 @@ func skip(b []byte, i int) int {
 				if depth == maxDepth {
 					return errDepth
 				}
-				if depth>>6 == len(stack) {
-					stack = append(stack, 0)
+				if depth >= 64 {
+					deep = append(deep, objs>>63)
 				}
-				inObj = c == '{'
-				if inObj {
-					stack[depth>>6] |= 1 << (depth & 63)
-				} else {
-					stack[depth>>6] &^= 1 << (depth & 63)
+				objs <<= 1
+				if c == '{' {
+					objs |= 1
 				}
 				depth++
 				i++
@@ -340,13 +340,15 @@ func skip(b []byte, i int) int {
 					i = skipWS(b, i)
 				}
 				if at(b, i) != c+2 { // '{'+2 == '}', '['+2 == ']'
-					needKey = inObj
+					needKey = c == '{'
 					continue
 				}
 				i++
 				depth--
-				if depth > 0 {
-					inObj = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+				objs >>= 1
+				if depth >= 64 {
+					objs |= deep[len(deep)-1] << 63
+					deep = deep[:len(deep)-1]
 				}
 			case c == '0' || c == '-':
 				if i = skipNumber(b, i); i < 0 {
@@ -383,17 +385,27 @@ func skip(b []byte, i int) int {
 				if at(b, i) <= ' ' {
 					i = skipWS(b, i)
 				}
-				needKey = inObj
+				needKey = objs&1 != 0
 				break
 			}
-			if c != '}' && c != ']' || (c == '}') != inObj {
+			if c != ']'+byte(objs&1)*('}'-']') { // '}' closes an object, ']' an array
 				return ^i
 			}
 			depth--
 			i++
-			if depth > 0 {
-				inObj = stack[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+			objs >>= 1
+			if depth >= 64 {
+				objs |= deep[len(deep)-1] << 63
+				deep = deep[:len(deep)-1]
 			}
 		}
 	}
+}
+
+// wordAt reads the little-endian word at b[j:j+8], which the caller has
+// checked is in range: without the slice expression the compiler would
+// otherwise emit for b[j:], the scanning loops keep their state in
+// registers.
+func wordAt(b []byte, j int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), j)), 8))
 }

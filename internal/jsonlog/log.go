@@ -83,6 +83,11 @@ func (l *Log) Append(lines ...[]byte) {
 		l.logger.Error("jsonlog: lines appended to a closed or read-only log were dropped", "path", l.path, "lines", len(lines))
 		return
 	}
+	// Lines already pending mean the writer has been woken and has not
+	// taken them yet; it will take these too. Waking it only on the first
+	// line of a batch spares a channel operation, and often a thread
+	// wake-up, per append.
+	wasIdle := len(l.pending) == 0
 	for _, line := range lines {
 		if len(line) > 0 {
 			l.pending = append(append(l.pending, line...), '\n')
@@ -90,7 +95,9 @@ func (l *Log) Append(lines ...[]byte) {
 		}
 	}
 	l.mu.Unlock()
-	l.poke()
+	if wasIdle {
+		l.poke()
+	}
 }
 
 func (l *Log) poke() {

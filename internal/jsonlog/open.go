@@ -1,6 +1,7 @@
 package jsonlog
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -99,24 +100,60 @@ func openReadOnly(fsys vfs.FS, path string, logger *slog.Logger, opts Options, e
 	return l, st, nil
 }
 
+// readChunk is how much load reads at a time when the caller validates
+// lines itself: small enough that the caller gets to work on the first
+// lines while the rest of the file is still being read, large enough that
+// the reads cost no more than one big read.
+const readChunk = 4 << 20
+
 func load(f vfs.File, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return 0, tailNone, err
 	}
 	// One buffer for the whole file: records alias it instead of each
-	// getting its own allocation, and one large read is as fast as reading
-	// gets.
+	// getting its own allocation.
 	buf := make([]byte, info.Size())
-	if len(buf) > 0 {
-		n, err := f.ReadAt(buf, 0)
-		if err != nil && !errors.Is(err, io.EOF) {
+	if !callerValidates {
+		// Validation runs over the whole buffer on all cores at once, so
+		// there is nothing to overlap the read with.
+		if len(buf) > 0 {
+			n, err := f.ReadAt(buf, 0)
+			if err != nil && !errors.Is(err, io.EOF) {
+				return 0, tailNone, err
+			}
+			buf = buf[:n]
+		}
+		st.Bytes = int64(len(buf))
+		return scan(buf, path, logger, st, false, each)
+	}
+	// The caller's parsing is most of the cost of opening a large log, so
+	// the file is read in chunks and every line that a chunk completes is
+	// delivered before the next chunk is read: the caller can hand lines to
+	// other cores while the read goes on. Only the last line needs checking
+	// here (see badTail), and it is known only once the whole file is read.
+	n, done := 0, 0 // bytes read; start of the first undelivered line
+	for n < len(buf) {
+		m, err := f.ReadAt(buf[n:min(n+readChunk, len(buf))], int64(n))
+		n += m
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break // the file shrank since Stat: read what is there
+			}
 			return 0, tailNone, err
 		}
-		buf = buf[:n]
+		if nl := bytes.LastIndexByte(buf[done:n], '\n'); nl >= 0 {
+			end := done + nl + 1
+			// buf[:end] ends with '\n', so it has no tail to judge.
+			if _, _, err := scanFrom(buf[:end], done, path, logger, st, true, each); err != nil {
+				return 0, tailNone, err
+			}
+			done = end
+		}
 	}
+	buf = buf[:n]
 	st.Bytes = int64(len(buf))
-	return scan(buf, path, logger, st, callerValidates, each)
+	return scanFrom(buf, done, path, logger, st, true, each)
 }
 
 // cut removes the torn tail starting at end. The cut is synced so that no

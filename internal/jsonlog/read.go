@@ -45,13 +45,18 @@ const (
 // would throw away every good line after it, which is how upstream loses
 // data (see goatdb-internals §7.3).
 func scan(buf []byte, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
+	return scanFrom(buf, 0, path, logger, st, callerValidates, each)
+}
+
+// scanFrom is scan for the lines of buf from offset start, which is 0 or
+// just after a '\n'. Offsets stay relative to buf[0], the file's start.
+func scanFrom(buf []byte, start int, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
 	var bad []int
 	if callerValidates {
-		bad = badTail(buf)
+		bad = badTail(buf[start:], start)
 	} else {
-		bad = badLines(buf)
+		bad = badLinesAt(buf[start:], start)
 	}
-	start := 0
 	for start < len(buf) {
 		n := bytes.IndexByte(buf[start:], '\n')
 		end := start + n

@@ -15,10 +15,14 @@ const minChunk = 1 << 20
 // object. Validation is most of the CPU time of opening a log, and lines
 // are independent, so large buffers are split at line boundaries and
 // checked on all available cores.
-func badLines(buf []byte) []int {
+func badLines(buf []byte) []int { return badLinesAt(buf, 0) }
+
+// badLinesAt is badLines for a buf that starts at offset base of the file
+// and at the start of a line.
+func badLinesAt(buf []byte, base int) []int {
 	workers := min(runtime.GOMAXPROCS(0), len(buf)/minChunk+1)
 	if workers <= 1 {
-		return checkLines(buf, 0)
+		return checkLines(buf, base)
 	}
 	cuts := make([]int, 0, workers+1)
 	cuts = append(cuts, 0)
@@ -32,7 +36,7 @@ func badLines(buf []byte) []int {
 	found := make([][]int, len(cuts)-1)
 	var wg sync.WaitGroup
 	for k := range found {
-		wg.Go(func() { found[k] = checkLines(buf[cuts[k]:cuts[k+1]], cuts[k]) })
+		wg.Go(func() { found[k] = checkLines(buf[cuts[k]:cuts[k+1]], base+cuts[k]) })
 	}
 	wg.Wait()
 	return slices.Concat(found...)
@@ -59,12 +63,13 @@ func checkLines(buf []byte, base int) []int {
 
 // badTail is badLines for a caller that validates lines itself: only an
 // unterminated last line is checked, since whether it is a complete object
-// decides between keeping it and cutting a torn write.
-func badTail(buf []byte) []int {
+// decides between keeping it and cutting a torn write. buf starts at
+// offset base of the file.
+func badTail(buf []byte, base int) []int {
 	nl := bytes.LastIndexByte(buf, '\n')
 	start := nl + 1
 	if from, to := trimSpace(buf, start, len(buf)); from < to && !isObject(buf[from:to]) {
-		return []int{start}
+		return []int{base + start}
 	}
 	return nil
 }

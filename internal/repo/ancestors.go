@@ -31,10 +31,16 @@ const ancestorsFPR = 0.25
 // fills up (amortised O(1) per commit); a larger filter only lowers the
 // false-positive rate, and readers use nothing but membership and the
 // separately stored count "ac".
+//
+// The serialised filter is kept too and patched where bits change, since
+// re-encoding the whole filter on every commit made a hot item's commits
+// cost O(history) again. encode's result aliases it: callers copy it (the
+// commit's Encode does) before the next encode.
 type ancestorsCache struct {
 	f     *bloom.Filter
 	cap   int
 	added int
+	json  []byte
 }
 
 // encode returns the filter over ids serialised as upstream's {d,s}.
@@ -43,10 +49,11 @@ func (a *ancestorsCache) encode(ids []string) []byte {
 		a.cap = len(ids) + len(ids)/4 + 8
 		a.f = bloom.New(a.cap, ancestorsFPR, 0, rand.Float64)
 		a.added = 0
+		a.json = a.f.AppendJSON(a.json[:0])
 	}
 	for _, id := range ids[a.added:] {
-		a.f.Add(id)
+		a.f.AddJSON(id, a.json)
 	}
 	a.added = len(ids)
-	return a.f.AppendJSON(nil)
+	return a.json
 }

@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"unicode/utf8"
 )
@@ -33,8 +34,16 @@ func NewID() string {
 
 // utf16Len is the length JavaScript reports for the UTF-8 text b.
 func utf16Len(b []byte) int {
-	n := 0
-	for i := 0; i < len(b); {
+	// ASCII, the usual case, is one unit per byte; check it eight bytes at
+	// a time.
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	n := i
+	for i < len(b) {
 		if b[i] < utf8.RuneSelf {
 			n++
 			i++

@@ -3,7 +3,6 @@ package repo
 import (
 	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"goatdb/internal/commit"
 	"goatdb/internal/jsonlog"
@@ -19,46 +18,142 @@ type parsed struct {
 // early.
 const loadChunk = 2048
 
-// parseInOrder parses every record on all cores and calls add for each
-// result in file order. Parsing (which also validates) and inserting into
-// the graph are the two costs of opening a repository; parsing is
-// independent per record, inserting must follow file order, so the two run
-// as a pipeline: workers parse chunks ahead while the caller inserts.
-func parseInOrder(recs []jsonlog.Record, add func(i int, p parsed)) {
-	nChunks := (len(recs) + loadChunk - 1) / loadChunk
-	if nChunks == 0 {
-		return
+// chunk is a run of consecutive records and, once done is closed, their
+// parse results.
+type chunk struct {
+	recs []jsonlog.Record
+	out  []parsed
+	done chan struct{}
+}
+
+// loader parses records on all cores while the log is still being read and
+// inserts the results into the graph in file order. Parsing (which also
+// validates) and inserting are the two costs of opening a repository;
+// parsing is independent per record, inserting must follow file order, so
+// they run as a pipeline: the reader fills chunks, workers parse them, and
+// one goroutine inserts them as they complete. Records stream through a
+// few recycled chunks, so no slice of every record is ever built.
+type loader struct {
+	r     *Repo
+	size  int64 // file size, for sizing the maps
+	lines int64 // records delivered so far
+	cur   *chunk
+	sized bool
+
+	jobs     chan *chunk // to the parse workers
+	inOrder  chan *chunk // to the inserter, in file order
+	free     chan *chunk // chunks to reuse
+	workers  sync.WaitGroup
+	inserted chan struct{} // closed when the inserter is done
+}
+
+// pipeDepth is how many chunks may wait for parsing or inserting before the
+// reader waits: enough to keep every core busy.
+const pipeDepth = 16
+
+func newLoader(r *Repo, size int64) *loader {
+	l := &loader{
+		r:        r,
+		size:     size,
+		jobs:     make(chan *chunk, pipeDepth),
+		inOrder:  make(chan *chunk, pipeDepth),
+		free:     make(chan *chunk, pipeDepth),
+		inserted: make(chan struct{}),
 	}
-	out := make([]parsed, len(recs))
-	done := make([]chan struct{}, nChunks)
-	for i := range done {
-		done[i] = make(chan struct{})
-	}
-	var next atomic.Int64
-	workers := min(runtime.GOMAXPROCS(0), nChunks)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= nChunks {
-					return
+	for range runtime.GOMAXPROCS(0) {
+		l.workers.Go(func() {
+			for ch := range l.jobs {
+				for i, rec := range ch.recs {
+					ch.out[i].c, ch.out[i].err = commit.Parse(rec.Line)
 				}
-				hi := min((k+1)*loadChunk, len(recs))
-				for i := k * loadChunk; i < hi; i++ {
-					out[i].c, out[i].err = commit.Parse(recs[i].Line)
-				}
-				close(done[k])
+				close(ch.done)
 			}
 		})
 	}
-	for k := range nChunks {
-		<-done[k]
-		hi := min((k+1)*loadChunk, len(recs))
-		for i := k * loadChunk; i < hi; i++ {
-			add(i, out[i])
-			out[i] = parsed{} // let the slice stop holding it
+	go l.insert()
+	return l
+}
+
+// add is the jsonlog callback: it queues rec and hands off full chunks.
+func (l *loader) add(rec jsonlog.Record) error {
+	if l.cur == nil {
+		select {
+		case l.cur = <-l.free:
+		default:
+			l.cur = &chunk{
+				recs: make([]jsonlog.Record, 0, loadChunk),
+				out:  make([]parsed, loadChunk),
+			}
+		}
+		l.cur.done = make(chan struct{})
+	}
+	l.cur.recs = append(l.cur.recs, rec)
+	l.lines++
+	if len(l.cur.recs) == loadChunk {
+		l.dispatch(rec.Offset + int64(len(rec.Line)) + 1)
+	}
+	return nil
+}
+
+// dispatch sends the current chunk to the workers and the inserter. read is
+// how many bytes of the file the records so far span.
+func (l *loader) dispatch(read int64) {
+	if !l.sized {
+		l.sized = true
+		l.sizeMaps(read)
+	}
+	l.jobs <- l.cur
+	l.inOrder <- l.cur
+	l.cur = nil
+}
+
+// sizeMaps sizes the graph's maps once, before anything is inserted, so
+// that loading never regrows (and rehashes) them. The number of records is
+// not known until the whole file is read, so it is estimated from the
+// lines so far; a small margin absorbs lines of varying length.
+func (l *loader) sizeMaps(read int64) {
+	n := l.lines
+	if read > 0 && read < l.size {
+		n = l.size / max(read/l.lines, 1)
+		n += n / 32
+	}
+	r := l.r
+	r.byID = make(map[string]*entry, n)
+	r.keys = make(map[string]*keyState, n)
+	r.order = make([]*entry, 0, n)
+}
+
+// finish hands off the last partial chunk and waits for every record to be
+// inserted.
+func (l *loader) finish() {
+	if l.cur != nil && len(l.cur.recs) > 0 {
+		l.dispatch(l.size)
+	}
+	close(l.jobs)
+	close(l.inOrder)
+	l.workers.Wait()
+	<-l.inserted
+}
+
+// insert adds parsed records to the graph in file order.
+func (l *loader) insert() {
+	defer close(l.inserted)
+	r := l.r
+	for ch := range l.inOrder {
+		<-ch.done
+		for i, p := range ch.out[:len(ch.recs)] {
+			if p.err != nil {
+				r.rejectLine(ch.recs[i], p.err)
+				continue
+			}
+			r.addLocked(p.c, nil)
+		}
+		clear(ch.out)
+		clear(ch.recs)
+		ch.recs = ch.recs[:0]
+		select {
+		case l.free <- ch:
+		default:
 		}
 	}
-	wg.Wait()
 }

@@ -152,31 +152,19 @@ func Open(opts Options) (*Repo, error) {
 		orphans: map[string]int32{},
 		dirty:   map[string]struct{}{},
 	}
-	var recs []jsonlog.Record
+	var size int64
 	if info, err := opts.FS.Stat(opts.File); err == nil {
-		recs = make([]jsonlog.Record, 0, info.Size()/256+16)
+		size = info.Size()
 	}
+	ld := newLoader(r, size)
 	log, st, err := jsonlog.Open(opts.FS, opts.File,
 		jsonlog.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, CallerValidates: true},
-		func(rec jsonlog.Record) error {
-			recs = append(recs, rec)
-			return nil
-		})
+		ld.add)
+	ld.finish()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", opts.Path, err)
 	}
-	r.stats.Lines = int64(len(recs))
-	// Sized once, so that loading never regrows (and rehashes) them.
-	r.byID = make(map[string]*entry, len(recs))
-	r.keys = make(map[string]*keyState, len(recs))
-	r.order = make([]*entry, 0, len(recs))
-	parseInOrder(recs, func(i int, p parsed) {
-		if p.err != nil {
-			r.rejectLine(recs[i], p.err)
-			return
-		}
-		r.addLocked(p.c, nil)
-	})
+	r.stats.Lines = ld.lines
 	r.stats.Unparsable += st.Unparsable
 	r.stats.TornBytes = st.TornTailBytes
 	r.log = log

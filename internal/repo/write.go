@@ -3,6 +3,7 @@ package repo
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 
 	"goatdb/internal/commit"
 	"goatdb/internal/value"
@@ -98,13 +99,15 @@ func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) 
 		c.Parents = []string{head.c.ID}
 	}
 	c.AF, c.AC = r.ancestorsLocked(ks)
-	r.contentsLocked(c, ks, it)
+	sc := r.contentsLocked(c, ks, it)
 	if r.opts.Signer != nil {
 		if err := r.opts.Signer.SignCommit(c); err != nil {
+			sc.put()
 			return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
 		}
 	}
-	c.Encode()
+	c.Encode() // from here on c shares nothing with the scratch buffers
+	sc.put()
 	r.addLocked(c, it)
 	r.log.Append(c.Raw)
 	return c, nil
@@ -129,27 +132,53 @@ func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
 // contentsLocked fills c's contents: a delta against the key's newest full
 // commit when upstream's rules allow it and the base has the same schema
 // (upstream also writes deltas across schema versions, which then read as
-// corrupted; we do not), else the full record.
-func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) {
-	record := it.AppendRecord(nil)
-	c.Record = record
+// corrupted; we do not), else the full record. Both are built in scratch
+// buffers, which c.Encode copies from; they go back to the pool with put
+// once c is encoded.
+func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	sc.rec = it.AppendRecord(sc.rec[:0])
+	c.Record = sc.rec
 	if ks == nil || ks.lastFull == nil || it.Schema.NS == "sessions" || rand.N(r.opts.FullEvery) == 0 {
-		return
+		return sc
 	}
 	base := ks.lastFull
 	bi, st := r.ownItemLocked(base)
 	if st != stateOK || bi.Schema != it.Schema {
-		return
+		return sc
 	}
-	changes := value.Diff(bi, it)
-	if !changes.Portable() {
-		return // a rich-text field changed: only a full record says that portably
+	edit, ok := value.AppendDelta(sc.edit[:0], baseChecksum(bi), it.Checksum(), bi, it)
+	sc.edit = edit
+	if !ok {
+		return sc // a rich-text field changed: only a full record says that portably
 	}
-	edit := value.AppendEdit(nil, baseChecksum(bi), it.Checksum(), changes)
-	if float64(utf16Len(edit)) > deltaMaxRatio*float64(utf16Len(record)) {
-		return
+	if float64(utf16Len(edit)) > deltaMaxRatio*float64(utf16Len(sc.rec)) {
+		return sc
 	}
 	c.Record, c.Base, c.Edit = nil, base.c.ID, edit
+	return sc
+}
+
+// scratch holds the buffers a commit's contents are built in. Most commits
+// need a record only to compare its length with the delta's, so building
+// both in reused memory saves two allocations per commit.
+type scratch struct {
+	rec, edit []byte
+}
+
+// maxScratch keeps one huge item from pinning its buffers in the pool.
+const maxScratch = 64 << 10
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func (sc *scratch) put() {
+	if cap(sc.rec) > maxScratch {
+		sc.rec = nil
+	}
+	if cap(sc.edit) > maxScratch {
+		sc.edit = nil
+	}
+	scratchPool.Put(sc)
 }
 
 // Update applies f to the current value of key atomically with respect to

@@ -101,6 +101,12 @@ func newItemFast(s *schema.Schema, p *plan, d schema.Data) (it *Item, err error,
 	if !sl.load(p, d) {
 		return nil, nil, false
 	}
+	it, err = newItemSlots(s, p, &sl)
+	return it, err, true
+}
+
+// newItemSlots is the body of newItemFast, for data loaded into sl.
+func newItemSlots(s *schema.Schema, p *plan, sl *slots) (*Item, error) {
 	var data schema.Data // built once a Default needs to see it
 	var errs []error
 	for i, name := range p.names {
@@ -144,16 +150,16 @@ func newItemFast(s *schema.Schema, p *plan, d schema.Data) (it *Item, err error,
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...), true
+		return nil, errors.Join(errs...)
 	}
 	if data == nil {
 		data = sl.build(p)
 	}
-	it = &Item{Schema: s, Data: data}
-	if err := it.validateSlots(p, &sl); err != nil {
-		return nil, err, true
+	it := &Item{Schema: s, Data: data}
+	if err := it.validateSlots(p, sl); err != nil {
+		return nil, err
 	}
-	return it, nil, true
+	return it, nil
 }
 
 // build returns the map the slots describe.
