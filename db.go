@@ -250,27 +250,28 @@ func (db *DB) Count(path string) (int, error) {
 // Item returns the item at path. It fails with ErrNotFound when the item
 // has never been written.
 func (db *DB) Item(path string) (*Item, error) {
-	// Kept small enough to inline, so that a handle the caller does not
-	// keep is allocated on the caller's stack.
-	r, key, full, err := db.findItem(path)
+	p, err := itempath.ParseItem(path)
 	if err != nil {
 		return nil, err
 	}
-	return &Item{db: db, r: r, key: key, path: full}, nil
-}
-
-func (db *DB) findItem(path string) (r *repo.Repo, key, full string, err error) {
-	p, err := itempath.ParseItem(path)
+	r, err := db.repo(p)
 	if err != nil {
-		return nil, "", "", err
+		return nil, err
 	}
-	if r, err = db.repo(p); err != nil {
-		return nil, "", "", err
+	// Reading the value now both proves the item exists and primes the
+	// handle's cache, so the common "look up, then read a field" takes one
+	// lock, not two.
+	regGen := db.reg.Gen()
+	v, gen, err := r.ValueGen(p.Item)
+	if errors.Is(err, repo.ErrNotFound) {
+		return nil, fmt.Errorf("%s: %w", p, ErrNotFound)
 	}
-	if !r.Has(p.Item) {
-		return nil, "", "", fmt.Errorf("%s: %w", p, ErrNotFound)
+	it := &Item{db: db, r: r, key: p.Item, path: p.ItemPath()}
+	if err == nil && !it.needsUpgrade(v) {
+		it.first = itemView{repoGen: gen, regGen: regGen, v: v}
+		it.view.Store(&it.first)
 	}
-	return r, p.Item, p.ItemPath(), nil
+	return it, nil
 }
 
 // Get returns a copy of the fields of the item at path, upgraded to the

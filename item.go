@@ -3,6 +3,7 @@ package goatdb
 import (
 	"fmt"
 	"maps"
+	"sync/atomic"
 
 	"goatdb/internal/itempath"
 	"goatdb/internal/repo"
@@ -18,6 +19,15 @@ type Item struct {
 	r    *repo.Repo
 	key  string
 	path string // normalised /type/repo/item
+	// view caches the last value read, valid while neither the repository
+	// nor the registry has changed since: most reads then take no lock.
+	view  atomic.Pointer[itemView]
+	first itemView // the view DB.Item primes, allocated with the handle
+}
+
+type itemView struct {
+	repoGen, regGen uint64
+	v               *value.Item
 }
 
 func newItem(db *DB, r *repo.Repo, p itempath.Path) *Item {
@@ -34,10 +44,28 @@ func (it *Item) Key() string { return it.key }
 // version of its schema (as upstream's item API shows it). The result is
 // shared and must not be changed.
 func (it *Item) value() (*value.Item, error) {
-	v, err := it.r.Value(it.key)
+	regGen := it.db.reg.Gen()
+	if vw := it.view.Load(); vw != nil && vw.repoGen == it.r.Gen() && vw.regGen == regGen {
+		return vw.v, nil
+	}
+	v, repoGen, err := it.r.ValueGen(it.key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", it.path, err)
 	}
+	v, err = it.upgraded(v)
+	if err != nil {
+		return nil, err
+	}
+	it.view.Store(&itemView{repoGen: repoGen, regGen: regGen, v: v})
+	return v, nil
+}
+
+// needsUpgrade reports whether a newer version of v's schema is
+// registered.
+func (it *Item) needsUpgrade(v *value.Item) bool { return v.Schema.Superseded() }
+
+// upgraded returns v at the newest registered version of its schema.
+func (it *Item) upgraded(v *value.Item) (*value.Item, error) {
 	latest, ok := it.db.reg.Latest(v.Schema.NS)
 	if !ok || latest.Version <= v.Schema.Version {
 		return v, nil

@@ -62,14 +62,26 @@ func Normalize(s string) string {
 	return s
 }
 
-// ValidComponent reports whether c may be one part of a path.
+// allowed marks the bytes a path component may contain.
+var allowed = func() (t [256]bool) {
+	for b := 'a'; b <= 'z'; b++ {
+		t[b] = true
+	}
+	for b := '0'; b <= '9'; b++ {
+		t[b] = true
+	}
+	t['_'], t['-'] = true, true
+	return t
+}()
+
+// ValidComponent reports whether c may be one part of a path. "." and ".."
+// are already excluded by the alphabet; they are named for the reader.
 func ValidComponent(c string) bool {
 	if c == "" || c == "." || c == ".." {
 		return false
 	}
 	for i := 0; i < len(c); i++ {
-		b := c[i]
-		if !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '-') {
+		if !allowed[c[i]] {
 			return false
 		}
 	}
@@ -86,14 +98,17 @@ func Parse(s string) (Path, error) {
 	start := 1
 	for i := 1; i <= len(n); i++ {
 		if i < len(n) && n[i] != '/' {
+			if !allowed[n[i]] {
+				return Path{}, fmt.Errorf("%w: %q: use only a-z, 0-9, '_' and '-' between slashes", ErrInvalidPath, s)
+			}
 			continue
 		}
 		if count == len(parts) {
 			return Path{}, fmt.Errorf("%w: %q: want /type/repo[/item[/embed]]", ErrInvalidPath, s)
 		}
 		c := n[start:i]
-		if !ValidComponent(c) {
-			return Path{}, fmt.Errorf("%w: %q: component %q must be non-empty and use only a-z, 0-9, '_' and '-'", ErrInvalidPath, s, c)
+		if c == "" {
+			return Path{}, fmt.Errorf("%w: %q: empty component", ErrInvalidPath, s)
 		}
 		parts[count] = c
 		count++

@@ -182,25 +182,38 @@ func (r *Repo) Leaves(key string) []*commit.Commit {
 // one, else the head's value. The item is shared: callers clone before
 // changing it.
 func (r *Repo) Value(key string) (*value.Item, error) {
+	v, _, err := r.ValueGen(key)
+	return v, err
+}
+
+// Gen returns the repository's generation: it changes whenever any value
+// may have changed, so a value read at generation g is still current while
+// Gen returns g.
+func (r *Repo) Gen() uint64 { return r.gen.Load() }
+
+// ValueGen is Value plus the generation the value was read at.
+func (r *Repo) ValueGen(key string) (*value.Item, uint64, error) {
 	// Most reads find the value decoded and the head cached: serve them
 	// under the read lock so readers do not queue behind each other.
 	r.mu.RLock()
 	if ks := r.keys[key]; ks != nil {
+		gen := r.gen.Load()
 		if ks.pending != nil {
 			v := ks.pending
 			r.mu.RUnlock()
-			return v, nil
+			return v, gen, nil
 		}
 		if h := ks.head; h != nil && h.state == stateOK {
 			v := h.own
 			r.mu.RUnlock()
-			return v, nil
+			return v, gen, nil
 		}
 	}
 	r.mu.RUnlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.valueLocked(key)
+	v, err := r.valueLocked(key)
+	return v, r.gen.Load(), err
 }
 
 // Has reports whether key has any commit or pending edit.

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"goatdb/internal/commit"
@@ -117,14 +118,17 @@ type Repo struct {
 	opts Options
 	log  *jsonlog.Log
 
-	mu       sync.RWMutex
-	closed   bool
-	byID     map[string]*entry
-	keys     map[string]*keyState
-	order    []*entry
-	orphans  map[string]int32 // children seen for parents not yet present
-	stats    LoadStats
-	slab     slab
+	mu      sync.RWMutex
+	closed  bool
+	byID    map[string]*entry
+	keys    map[string]*keyState
+	order   []*entry
+	orphans map[string]int32 // children seen for parents not yet present
+	stats   LoadStats
+	slab    slab
+	// gen changes whenever any value of the repository may have changed,
+	// so that item handles can cache what they last read.
+	gen      atomic.Uint64
 	emptyAF  []byte
 	dirty    map[string]struct{}
 	timer    *time.Timer
@@ -262,6 +266,7 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	ks.maxAge = e.age
 	ks.head = nil
 	r.stats.Commits++
+	r.gen.Add(1)
 	return true
 }
 

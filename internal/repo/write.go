@@ -39,6 +39,7 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 		ks = &keyState{}
 		r.keys[key] = ks
 	}
+	r.gen.Add(1)
 	ks.pending = it
 	r.dirty[key] = struct{}{}
 	if r.timer == nil {

@@ -15,7 +15,12 @@ import (
 type Registry struct {
 	mu   sync.Mutex // serialises writers
 	snap atomic.Pointer[snapshot]
+	gen  atomic.Uint64
 }
+
+// Gen changes whenever a schema is registered, so that views computed from
+// the registry (such as upgraded items) can be cached.
+func (r *Registry) Gen() uint64 { return r.gen.Load() }
 
 type snapshot struct {
 	byNS   map[string][]*Schema // descending version
@@ -60,6 +65,7 @@ func (r *Registry) Register(s Schema) error {
 	}
 	cp := s
 	cp.Fields = maps.Clone(s.Fields)
+	cp.superseded = 0
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	old := r.snap.Load()
@@ -91,8 +97,17 @@ func (r *Registry) Register(s Schema) error {
 	}
 	list = append(list, &cp)
 	sort.Slice(list, func(i, j int) bool { return list[i].Version > list[j].Version })
+	for _, o := range list[1:] {
+		atomic.StoreUint32(&o.superseded, 1)
+	}
+	if prev, ok := old.byMark[cp.Marker()]; ok {
+		// Items decoded with the replaced copy must see that it is no
+		// longer the one to write with.
+		atomic.StoreUint32(&prev.superseded, 1)
+	}
 	next.byNS[cp.NS] = list
 	r.snap.Store(next)
+	r.gen.Add(1)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // ErrSchema reports an unknown, invalid or conflicting schema, or data that
@@ -83,7 +84,16 @@ type Schema struct {
 	// Upgrade converts data from version Version-1. Nil copies the fields
 	// both versions share.
 	Upgrade UpgradeFunc
+
+	// superseded is set (atomically) by the registry on its own copy once a
+	// newer version of the namespace is registered, so that every read can
+	// tell whether an item needs upgrading without a lookup.
+	superseded uint32
 }
+
+// Superseded reports whether a newer version of this schema's namespace is
+// registered. It is meaningful for schemas returned by a Registry.
+func (s *Schema) Superseded() bool { return atomic.LoadUint32(&s.superseded) != 0 }
 
 // Marker is the "ns/version" string stored with every item.
 func (s *Schema) Marker() string { return s.NS + "/" + strconv.Itoa(s.Version) }
