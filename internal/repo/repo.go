@@ -227,7 +227,9 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 		ks = r.slab.keyState()
 		r.keys[c.Key] = ks
 	}
-	if n, ok := r.orphans[c.ID]; ok {
+	// Parents usually arrive before their children (always, in a file we
+	// wrote), so the orphan table is usually empty: skip hashing then.
+	if n := r.orphanChildren(c.ID); n > 0 {
 		e.children = n
 		delete(r.orphans, c.ID)
 		ks.addNonLeaf(c.ID)
@@ -268,6 +270,15 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	r.stats.Commits++
 	r.gen.Add(1)
 	return true
+}
+
+// orphanChildren returns how many known commits name id as a parent while
+// id itself was missing.
+func (r *Repo) orphanChildren(id string) int32 {
+	if len(r.orphans) == 0 {
+		return 0
+	}
+	return r.orphans[id]
 }
 
 // Insert adds commits that came from elsewhere (a peer, a file). Callers
