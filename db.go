@@ -178,7 +178,12 @@ func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 	}
 	db.mu.Unlock()
 	s.once.Do(func() {
+		var progress func(done, total int64)
+		if f := db.opts.LoadProgress; f != nil {
+			progress = func(done, total int64) { f(key, done, total) }
+		}
 		s.r, s.err = repo.Open(repo.Options{
+			Progress:    progress,
 			Path:        key,
 			File:        filepath.Join(db.dir, p.Type, p.Repo+".jsonl"),
 			FS:          db.fs,

@@ -23,6 +23,11 @@ type Options struct {
 	// ReadOnly opens every repository without writing to it: a torn final
 	// line is reported instead of cut, and writes fail.
 	ReadOnly bool
+	// LoadProgress, when set, is told how far the loading of a repository
+	// has got (bytes of its log read, and the log's size), about every
+	// megabyte and once at the end. It runs on the goroutine that caused
+	// the load.
+	LoadProgress func(repo string, done, total int64)
 	// Logger receives warnings about damaged files and background errors.
 	// Default slog.Default().
 	Logger *slog.Logger

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,23 @@ func TestCheckFixtures(t *testing.T) {
 	after, _ := os.ReadFile(filepath.Join(dmg, "data", "notes.jsonl"))
 	if !bytes.Equal(after, torn) {
 		t.Fatal("check changed the file it checked")
+	}
+}
+
+func TestLoadProgressReportsQuarters(t *testing.T) {
+	var logged bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logged, nil))
+	p := loadProgress(&bytes.Buffer{}, logger)
+	total := int64(progressMinBytes * 4)
+	for done := int64(0); done < total; done += total / 40 {
+		p("/data/big", done, total)
+	}
+	p("/data/big", total, total)
+	p("/data/small", 10, 100) // too small to report
+	if n := strings.Count(logged.String(), "loading repository"); n != 4 {
+		t.Fatalf("%d progress records, want one per quarter:\n%s", n, logged.String())
+	}
+	if strings.Contains(logged.String(), "/data/small") {
+		t.Fatal("a small repository was reported")
 	}
 }

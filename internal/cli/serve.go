@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"goatdb"
 )
 
 // runServe opens the data directory, loads every repository and answers
@@ -29,7 +31,7 @@ func runServe(e env, args []string) error {
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	db, err := df.open(ctx, nil)
+	db, err := df.open(ctx, &goatdb.Options{LoadProgress: loadProgress(e.stderr, logger)})
 	if err != nil {
 		return err
 	}

@@ -83,8 +83,9 @@ func scanFrom(buf []byte, start int, path string, logger *slog.Logger, st *Stats
 			}
 		case n < 0:
 			st.TornTailBytes = int64(end - start)
-			logger.Warn("jsonlog: cutting off torn last line",
-				"path", path, "offset", start, "length", end-start)
+			logger.Warn("jsonlog: torn last line",
+				"path", path, "offset", start, "length", end-start,
+				"cause", "an interrupted append; cut unless read-only")
 			return int64(start), tailTorn, nil
 		default:
 			bad = bad[1:]

@@ -39,6 +39,8 @@ type loader struct {
 	lines int64 // records delivered so far
 	cur   *chunk
 	sized bool
+	// nextReport is the offset at which Progress is called next.
+	nextReport int64
 
 	jobs     chan *chunk // to the parse workers
 	inOrder  chan *chunk // to the inserter, in file order
@@ -46,6 +48,9 @@ type loader struct {
 	workers  sync.WaitGroup
 	inserted chan struct{} // closed when the inserter is done
 }
+
+// progressEvery is how many bytes pass between progress reports.
+const progressEvery = 1 << 20
 
 // pipeDepth is how many chunks may wait for parsing or inserting before the
 // reader waits: enough to keep every core busy.
@@ -89,6 +94,10 @@ func (l *loader) add(rec jsonlog.Record) error {
 	}
 	l.cur.recs = append(l.cur.recs, rec)
 	l.lines++
+	if p := l.r.opts.Progress; p != nil && rec.Offset >= l.nextReport {
+		p(rec.Offset, l.size)
+		l.nextReport = rec.Offset + progressEvery
+	}
 	if len(l.cur.recs) == loadChunk {
 		l.dispatch(rec.Offset + int64(len(rec.Line)) + 1)
 	}

@@ -62,6 +62,10 @@ type Options struct {
 	// ReadOnly loads the log without ever writing to it: a torn final line
 	// is reported, not cut, and writes fail with ErrReadOnly.
 	ReadOnly bool
+	// Progress, when set, is called while the log loads with the bytes
+	// read so far and the file size, about every megabyte, from the
+	// goroutine calling Open.
+	Progress func(done, total int64)
 	// FullEvery is the chance 1/FullEvery that a commit is written full
 	// even though a delta would do (upstream: 20). Zero means 20.
 	FullEvery int
@@ -167,6 +171,9 @@ func Open(opts Options) (*Repo, error) {
 	ld.finish()
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", opts.Path, err)
+	}
+	if opts.Progress != nil {
+		opts.Progress(size, size)
 	}
 	r.stats.Lines = ld.lines
 	r.stats.Unparsable += st.Unparsable
