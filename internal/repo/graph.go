@@ -74,6 +74,16 @@ func indexFunc(es []*entry, f func(*entry) bool) int {
 	return -1
 }
 
+// fail records why e has no value of its own. Failures are rare, so their
+// reasons live in a side table rather than in every entry.
+func (r *Repo) fail(e *entry, st itemState, err error) {
+	e.state = st
+	if r.errs == nil {
+		r.errs = map[*entry]error{}
+	}
+	r.errs[e] = err
+}
+
 // ownItemLocked decodes e's value without any fallback, caching it.
 func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	if e.state != stateUnknown {
@@ -82,7 +92,7 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	if !e.c.IsDelta() {
 		it, err := value.DecodeRecord(e.c.Record, r.opts.Registry)
 		if err != nil {
-			e.state, e.err = stateNoItem, err
+			r.fail(e, stateNoItem, err)
 			return nil, e.state
 		}
 		e.own, e.state = it, stateOK
@@ -90,21 +100,21 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	}
 	be, ok := r.byID[e.c.Base]
 	if !ok || be.c.IsDelta() {
-		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: base %s is not available", e.c.ID, e.c.Base)
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s is not available", e.c.ID, e.c.Base))
 		return nil, e.state
 	}
 	base, st := r.ownItemLocked(be)
 	if st != stateOK {
-		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: base %s has no value: %w", e.c.ID, e.c.Base, be.err)
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s has no value: %w", e.c.ID, e.c.Base, r.errs[be]))
 		return nil, e.state
 	}
 	sc, dc, changes, err := value.DecodeEdit(e.c.Edit, base.Schema)
 	if err != nil {
-		e.state, e.err = stateNoItem, fmt.Errorf("delta %s: %w", e.c.ID, err)
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: %w", e.c.ID, err))
 		return nil, e.state
 	}
 	if bcs := baseChecksum(base); sc != bcs {
-		e.state, e.err = stateCorrupted, fmt.Errorf("delta %s: base checksum %s, edit expects %s", e.c.ID, bcs, sc)
+		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: base checksum %s, edit expects %s", e.c.ID, bcs, sc))
 		return nil, e.state
 	}
 	it := base.Clone()
@@ -112,7 +122,7 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	// edit promises, which the dc check below catches.
 	_ = it.Patch(changes)
 	if got := it.Checksum(); got != dc {
-		e.state, e.err = stateCorrupted, fmt.Errorf("delta %s: result checksum %s, edit promises %s", e.c.ID, got, dc)
+		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: result checksum %s, edit promises %s", e.c.ID, got, dc))
 		return nil, e.state
 	}
 	e.own, e.state = it, stateOK
@@ -144,9 +154,9 @@ func (r *Repo) itemLocked(e *entry) (*value.Item, error) {
 				return oi, nil
 			}
 		}
-		return nil, fmt.Errorf("%w: %w", ErrNoValue, e.err)
+		return nil, fmt.Errorf("%w: %w", ErrNoValue, r.errs[e])
 	}
-	return nil, fmt.Errorf("%w: %w", ErrNoValue, e.err)
+	return nil, fmt.Errorf("%w: %w", ErrNoValue, r.errs[e])
 }
 
 // Head returns the head commit of key, or nil.
@@ -282,7 +292,7 @@ func (r *Repo) CommitError(id string) error {
 		return ErrNotFound
 	}
 	r.ownItemLocked(e)
-	return e.err
+	return r.errs[e]
 }
 
 // Commit returns the commit with id, or nil.

@@ -86,12 +86,13 @@ type LoadStats struct {
 
 // entry is one commit plus what the repository knows about it.
 type entry struct {
+	// Fields are ordered so the struct packs into 32 bytes: a large
+	// repository holds one per commit.
 	c        *commit.Commit
+	own      *value.Item // decoded value of this commit alone (nil until decoded)
 	age      int64
 	children int32
-	own      *value.Item // decoded value of this commit alone (nil until decoded)
 	state    itemState
-	err      error // why own is missing (unknown schema, undecodable record)
 }
 
 type itemState uint8
@@ -105,8 +106,7 @@ const (
 
 type keyState struct {
 	commits  []*entry // arrival order
-	maxAge   int64
-	head     *entry // cached head, nil when stale
+	head     *entry   // cached head, nil when stale
 	pending  *value.Item
 	lastFull *entry // newest full commit by (ts, id): the base for deltas
 	// anc exists once a commit of the key has children; most keys of a
@@ -130,13 +130,13 @@ type Repo struct {
 	orphans map[string]int32 // children seen for parents not yet present
 	stats   LoadStats
 	slab    slab
+	errs    map[*entry]error // why entries have no value of their own
 	// gen changes whenever any value of the repository may have changed,
 	// so that item handles can cache what they last read.
-	gen      atomic.Uint64
-	emptyAF  []byte
-	dirty    map[string]struct{}
-	timer    *time.Timer
-	flushErr error
+	gen     atomic.Uint64
+	emptyAF []byte
+	dirty   map[string]struct{}
+	timer   *time.Timer
 }
 
 // Open loads the repository's log and returns the repository.
@@ -272,7 +272,6 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	} else {
 		ks.commits = append(ks.commits, e)
 	}
-	ks.maxAge = e.age
 	ks.head = nil
 	r.stats.Commits++
 	r.gen.Add(1)
