@@ -1,6 +1,7 @@
 package commit
 
 import (
+	"sync"
 	"unicode/utf8"
 
 	"goatdb/internal/jsjson"
@@ -21,7 +22,16 @@ import (
 // caller may build them in scratch buffers it reuses once Encode returns.
 func (c *Commit) Encode() []byte {
 	var sp spans
-	c.Raw = c.appendJSON(make([]byte, 0, c.sizeHint()), true, &sp)
+	// The line is built in a reused buffer and copied into one allocation
+	// of exactly its length: Raw lives as long as the commit, and sizeHint's
+	// headroom would otherwise be kept (and scanned past) for every commit.
+	buf := encodePool.Get().(*[]byte)
+	line := c.appendJSON((*buf)[:0], true, &sp)
+	c.Raw = append(make([]byte, 0, len(line)), line...)
+	if cap(line) <= maxEncodeScratch {
+		*buf = line
+		encodePool.Put(buf)
+	}
 	if c.AF != nil {
 		c.AF = c.Raw[sp.af:sp.afEnd:sp.afEnd]
 	}
@@ -32,6 +42,13 @@ func (c *Commit) Encode() []byte {
 	}
 	return c.Raw
 }
+
+// encodePool holds Encode's scratch buffers (*[]byte).
+var encodePool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxEncodeScratch keeps one huge commit from pinning its buffer in the
+// pool.
+const maxEncodeScratch = 64 << 10
 
 // spans locates the verbatim parts in Encode's output.
 type spans struct {

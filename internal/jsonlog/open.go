@@ -111,12 +111,13 @@ func load(f vfs.File, path string, logger *slog.Logger, st *Stats, callerValidat
 	if err != nil {
 		return 0, tailNone, err
 	}
-	// One buffer for the whole file: records alias it instead of each
-	// getting its own allocation.
-	buf := make([]byte, info.Size())
+	size := info.Size()
 	if !callerValidates {
-		// Validation runs over the whole buffer on all cores at once, so
-		// there is nothing to overlap the read with.
+		// One buffer for the whole file: records alias it instead of each
+		// getting its own allocation. Validation runs over the whole buffer
+		// on all cores at once, so there is nothing to overlap the read
+		// with.
+		buf := make([]byte, size)
 		if len(buf) > 0 {
 			n, err := f.ReadAt(buf, 0)
 			if err != nil && !errors.Is(err, io.EOF) {
@@ -128,32 +129,49 @@ func load(f vfs.File, path string, logger *slog.Logger, st *Stats, callerValidat
 		return scan(buf, path, logger, st, false, each)
 	}
 	// The caller's parsing is most of the cost of opening a large log, so
-	// the file is read in chunks and every line that a chunk completes is
-	// delivered before the next chunk is read: the caller can hand lines to
+	// the file is read in pieces and every line that a piece completes is
+	// delivered before the next piece is read: the caller can hand lines to
 	// other cores while the read goes on. Only the last line needs checking
 	// here (see badTail), and it is known only once the whole file is read.
-	n, done := 0, 0 // bytes read; start of the first undelivered line
-	for n < len(buf) {
-		m, err := f.ReadAt(buf[n:min(n+readChunk, len(buf))], int64(n))
-		n += m
+	//
+	// Each piece is its own buffer, which records alias, rather than one
+	// buffer for the whole file: allocating (zeroing) and faulting in a
+	// buffer the size of the file took as long as parsing a sizeable part
+	// of it, with nothing else able to run yet. A piece starts with the
+	// undelivered partial line of the previous one.
+	var (
+		pending []byte // bytes read but not delivered: a partial last line
+		base    int64  // file offset of pending[0]
+		read    int64  // bytes read so far
+	)
+	for read < size {
+		// A line longer than a piece makes the next piece at least twice
+		// as long, so copying it along stays linear in its length.
+		n := min(max(readChunk, int64(len(pending))), size-read)
+		buf := make([]byte, int64(len(pending))+n)
+		copy(buf, pending)
+		m, err := f.ReadAt(buf[len(pending):], read)
+		read += int64(m)
+		buf = buf[:len(pending)+m]
+		pending = buf
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break // the file shrank since Stat: read what is there
 			}
 			return 0, tailNone, err
 		}
-		if nl := bytes.LastIndexByte(buf[done:n], '\n'); nl >= 0 {
-			end := done + nl + 1
+		if nl := bytes.LastIndexByte(buf, '\n'); nl >= 0 {
+			end := nl + 1
 			// buf[:end] ends with '\n', so it has no tail to judge.
-			if _, _, err := scanFrom(buf[:end], done, path, logger, st, true, each); err != nil {
+			if _, _, err := scanFrom(buf[:end:end], 0, base, path, logger, st, true, each); err != nil {
 				return 0, tailNone, err
 			}
-			done = end
+			pending = buf[end:]
+			base += int64(end)
 		}
 	}
-	buf = buf[:n]
-	st.Bytes = int64(len(buf))
-	return scanFrom(buf, done, path, logger, st, true, each)
+	st.Bytes = read
+	return scanFrom(pending, 0, base, path, logger, st, true, each)
 }
 
 // cut removes the torn tail starting at end. The cut is synced so that no

@@ -9,10 +9,11 @@ import (
 // Record is one line of the log that holds a JSON object.
 type Record struct {
 	// Line is the object, without surrounding whitespace or the '\n'. It
-	// aliases the buffer the whole file was read into: it stays valid after
-	// the callback returns and this package never modifies it, but callers
-	// must not modify it either, and keeping any Line keeps that whole buffer
-	// alive, so copy lines that outlive the load.
+	// aliases the buffer the file (or a piece of it, of several megabytes)
+	// was read into: it stays valid after the callback returns and this
+	// package never modifies it, but callers must not modify it either, and
+	// keeping any Line keeps that whole buffer alive, so copy lines that
+	// outlive the load.
 	Line []byte
 	// Offset is the file offset of Line[0].
 	Offset int64
@@ -45,12 +46,13 @@ const (
 // would throw away every good line after it, which is how upstream loses
 // data (see goatdb-internals §7.3).
 func scan(buf []byte, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
-	return scanFrom(buf, 0, path, logger, st, callerValidates, each)
+	return scanFrom(buf, 0, 0, path, logger, st, callerValidates, each)
 }
 
 // scanFrom is scan for the lines of buf from offset start, which is 0 or
-// just after a '\n'. Offsets stay relative to buf[0], the file's start.
-func scanFrom(buf []byte, start int, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
+// just after a '\n'. buf[0] is at offset base of the file; the offsets it
+// reports and returns are file offsets.
+func scanFrom(buf []byte, start int, base int64, path string, logger *slog.Logger, st *Stats, callerValidates bool, each func(Record) error) (int64, tail, error) {
 	var bad []int
 	if callerValidates {
 		bad = badTail(buf[start:], start)
@@ -70,32 +72,32 @@ func scanFrom(buf []byte, start int, path string, logger *slog.Logger, st *Stats
 				// Whitespace without a newline could be the start of a
 				// torn write; cutting it loses nothing.
 				st.TornTailBytes = int64(end - start)
-				return int64(start), tailTorn, nil
+				return base + int64(start), tailTorn, nil
 			}
 			st.Blank++
 		case len(bad) == 0 || bad[0] != start:
 			st.Records++
-			if err := each(Record{Line: buf[from:to:to], Offset: int64(from)}); err != nil {
-				return 0, tailNone, fmt.Errorf("record at offset %d: %w", from, err)
+			if err := each(Record{Line: buf[from:to:to], Offset: base + int64(from)}); err != nil {
+				return 0, tailNone, fmt.Errorf("record at offset %d: %w", base+int64(from), err)
 			}
 			if n < 0 {
-				return int64(start), tailObject, nil
+				return base + int64(start), tailObject, nil
 			}
 		case n < 0:
 			st.TornTailBytes = int64(end - start)
 			logger.Warn("jsonlog: torn last line",
-				"path", path, "offset", start, "length", end-start,
+				"path", path, "offset", base+int64(start), "length", end-start,
 				"cause", "an interrupted append; cut unless read-only")
-			return int64(start), tailTorn, nil
+			return base + int64(start), tailTorn, nil
 		default:
 			bad = bad[1:]
 			st.Unparsable++
 			logger.Warn("jsonlog: skipping line that is not a JSON object",
-				"path", path, "offset", start, "length", end-start, "start", preview(buf[from:to]))
+				"path", path, "offset", base+int64(start), "length", end-start, "start", preview(buf[from:to]))
 		}
 		start = end + 1
 	}
-	return int64(len(buf)), tailNone, nil
+	return base + int64(len(buf)), tailNone, nil
 }
 
 // trimSpace narrows buf[from:to] to exclude JSON whitespace at either end.

@@ -12,7 +12,17 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 // generator is math/rand/v2's ChaCha8, seeded from the OS, so ids are
 // unpredictable and 36^24 ≈ 2^124 makes collisions negligible.
 func NewID() string {
-	var b [24]byte
+	var b [idLen]byte
+	newIDInto(&b)
+	return string(b[:])
+}
+
+// idLen is the length of the ids NewID returns.
+const idLen = 24
+
+// newIDInto writes a fresh id into b, for callers that keep ids in memory
+// they allocate anyway.
+func newIDInto(b *[idLen]byte) {
 	var bits uint64
 	left := 0
 	for i := 0; i < len(b); {
@@ -29,7 +39,6 @@ func NewID() string {
 			i++
 		}
 	}
-	return string(b[:])
 }
 
 // utf16Len is the length JavaScript reports for the UTF-8 text b.

@@ -67,9 +67,10 @@ func newLoader(r *Repo, size int64) *loader {
 	}
 	for range runtime.GOMAXPROCS(0) {
 		l.workers.Go(func() {
+			var slab commit.Slab
 			for ch := range l.jobs {
 				for i, rec := range ch.recs {
-					ch.out[i].c, ch.out[i].err = commit.Parse(rec.Line)
+					ch.out[i].c, ch.out[i].err = slab.Parse(rec.Line)
 				}
 				close(ch.done)
 			}

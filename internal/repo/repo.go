@@ -179,6 +179,7 @@ func Open(opts Options) (*Repo, error) {
 	r.stats.Unparsable += st.Unparsable
 	r.stats.TornBytes = st.TornTailBytes
 	r.log = log
+	r.gen.Add(1)
 	return r, nil
 }
 
@@ -274,7 +275,12 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	}
 	ks.head = nil
 	r.stats.Commits++
-	r.gen.Add(1)
+	// While Open loads the log (the log is attached only once that is
+	// done) nothing can read the repository, and an atomic add per commit
+	// waits for all the stores before it; Open bumps gen once instead.
+	if r.log != nil {
+		r.gen.Add(1)
+	}
 	return true
 }
 

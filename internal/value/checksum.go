@@ -37,10 +37,22 @@ func (it *Item) checksum() *checksum {
 	if c := it.sum.Load(); c != nil {
 		return c
 	}
-	c := &checksum{}
-	var exact bool
-	c.value, exact = computeChecksumInto(it.Schema, it.Data, &c.buf)
-	c.exact = exact
+	return it.storeChecksum(computeChecksum(it.Schema, it.Data))
+}
+
+// storeChecksum caches the checksum sum computed from the item's data
+// (exact as computeChecksum reports it) and returns the cached form.
+func (it *Item) storeChecksum(sum uint32, exact bool) *checksum {
+	var c *checksum
+	if it.ownSumTaken.CompareAndSwap(false, true) {
+		c = &it.ownSum
+	} else {
+		c = &checksum{}
+	}
+	// The digits go to c.buf, which c.value aliases, so that a checksum
+	// costs no allocation of its own.
+	b := strconv.AppendUint(c.buf[:0], uint64(sum), 10)
+	c.value, c.exact = unsafe.String(&b[0], len(b)), exact
 	if !exact && it.stored != "" {
 		c = &checksum{value: it.stored, exact: true, stored: true}
 	}
@@ -48,12 +60,11 @@ func (it *Item) checksum() *checksum {
 	return c
 }
 
-// computeChecksumInto streams name and value string of every present
-// declared field, in JavaScript key order, into one murmur state.
-// Undeclared keys are skipped: upstream would refuse such data outright.
-// The digits go to buf, which the result aliases, so that a checksum costs
-// one allocation rather than two.
-func computeChecksumInto(s *schema.Schema, d schema.Data, buf *[10]byte) (string, bool) {
+// computeChecksum streams name and value string of every present declared
+// field, in JavaScript key order, into one murmur state. Undeclared keys
+// are skipped: upstream would refuse such data outright. appendDataSummed
+// does the same while writing a record.
+func computeChecksum(s *schema.Schema, d schema.Data) (uint32, bool) {
 	p := planFor(s)
 	hs := csHasher{exact: true}
 	h := murmur.New(murmur.ChecksumSeed)
@@ -65,8 +76,7 @@ func computeChecksumInto(s *schema.Schema, d schema.Data, buf *[10]byte) (string
 		h.WriteString(name)
 		hs.field(&h, p.types[i], v)
 	}
-	b := strconv.AppendUint(buf[:0], uint64(h.Sum32()), 10)
-	return unsafe.String(&b[0], len(b)), hs.exact
+	return h.Sum32(), hs.exact
 }
 
 // protoKey is dropped from every hashed object: upstream collects value

@@ -26,10 +26,13 @@ const maxStoredMs = 1e15
 func coerce(t schema.FieldType, v any) (any, error) {
 	switch t {
 	case schema.String:
-		if s, ok := v.(string); ok {
-			return s, nil
+		if _, ok := v.(string); ok {
+			return v, nil // v itself: boxing the string again would allocate
 		}
 	case schema.Number:
+		if f, ok := v.(float64); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return v, nil // already canonical; re-boxing f would allocate
+		}
 		if f, ok := toNumber(v); ok {
 			if math.IsNaN(f) || math.IsInf(f, 0) {
 				return nil, errors.New("NaN and infinities cannot be stored")

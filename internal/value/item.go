@@ -27,11 +27,17 @@ type Item struct {
 	// stored is the "cs" of the record the item was decoded from, cleared
 	// by any change. Upstream trusts it verbatim; see StoredChecksum.
 	stored string
+	// ownSum is storage for the first checksum computed, allocated with
+	// the item because nearly every written item needs one. Whoever sets
+	// ownSumTaken fills it; it is never reused afterwards, since readers
+	// may keep the string that aliases its digits.
+	ownSum      checksum
+	ownSumTaken atomic.Bool
 }
 
 type checksum struct {
-	buf   [10]byte // holds value's bytes when computed here
 	value string
+	buf   [10]byte // holds value's bytes when computed here
 	exact bool
 	// stored: value is the record's "cs", taken because the data could not
 	// be hashed exactly. It may be wrong if the record was damaged.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"goatdb/internal/jsjson"
+	"goatdb/internal/murmur"
 	"goatdb/internal/schema"
 )
 
@@ -232,15 +233,55 @@ func decodeStoredSet(v any) (any, error) {
 // readers do not depend on it).
 func (it *Item) AppendRecord(dst []byte) []byte {
 	p := planFor(it.Schema)
-	cs := it.Checksum()
-	if need := len(p.recPrefix) + dataSizeHint(p, it.Data) + len(`,"n":true,"cs":""}`) + len(cs); cap(dst)-len(dst) < need {
+	sum := it.sum.Load()
+	csLen := len("4294967295")
+	if sum != nil {
+		csLen = len(sum.value)
+	}
+	if need := len(p.recPrefix) + dataSizeHint(p, it.Data) + len(`,"n":true,"cs":""}`) + csLen; cap(dst)-len(dst) < need {
 		dst = append(make([]byte, 0, len(dst)+need), dst...)
 	}
 	dst = append(dst, p.recPrefix...)
-	dst = appendData(dst, it.Schema, it.Data)
+	if sum == nil {
+		// The checksum visits the same fields in the same order as the
+		// record, so the first record of an item computes it on the way
+		// instead of looking every field up twice.
+		var h32 uint32
+		var exact bool
+		dst, h32, exact = appendDataSummed(dst, p, it.Data)
+		sum = it.storeChecksum(h32, exact)
+	} else {
+		dst = appendData(dst, it.Schema, it.Data)
+	}
 	dst = append(dst, `,"n":true,"cs":`...)
-	dst = jsjson.AppendString(dst, cs)
+	dst = jsjson.AppendString(dst, sum.value)
 	return append(dst, '}')
+}
+
+// appendDataSummed is appendData that also computes the item checksum of
+// the same data, as computeChecksum does.
+func appendDataSummed(dst []byte, p *plan, d schema.Data) ([]byte, uint32, bool) {
+	hs := csHasher{exact: true}
+	h := murmur.New(murmur.ChecksumSeed)
+	dst = append(dst, '{')
+	first := true
+	for i, name := range p.names {
+		v, ok := d[name]
+		if !ok || v == nil {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, p.keys[i]...)
+		dst = appendStored(dst, p.types[i], v)
+		if name != protoKey {
+			h.WriteString(name)
+			hs.field(&h, p.types[i], v)
+		}
+	}
+	return append(dst, '}'), h.Sum32(), hs.exact
 }
 
 // dataSizeHint estimates the length of appendData's output, so that a
