@@ -248,7 +248,7 @@ func (it *Item) AppendRecord(dst []byte) []byte {
 		// instead of looking every field up twice.
 		var h32 uint32
 		var exact bool
-		dst, h32, exact = appendDataSummed(dst, p, it.Data)
+		dst, h32, exact = appendDataSummed(dst, p, it.Data, true)
 		sum = it.storeChecksum(h32, exact)
 	} else {
 		dst = appendData(dst, it.Schema, it.Data)
@@ -258,9 +258,10 @@ func (it *Item) AppendRecord(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// appendDataSummed is appendData that also computes the item checksum of
-// the same data, as computeChecksum does.
-func appendDataSummed(dst []byte, p *plan, d schema.Data) ([]byte, uint32, bool) {
+// appendDataSummed writes the record's "d" object and, when sum is set,
+// computes the item checksum of the same data as computeChecksum does, in
+// the same pass over the fields.
+func appendDataSummed(dst []byte, p *plan, d schema.Data, sum bool) ([]byte, uint32, bool) {
 	hs := csHasher{exact: true}
 	h := murmur.New(murmur.ChecksumSeed)
 	dst = append(dst, '{')
@@ -276,7 +277,7 @@ func appendDataSummed(dst []byte, p *plan, d schema.Data) ([]byte, uint32, bool)
 		first = false
 		dst = append(dst, p.keys[i]...)
 		dst = appendStored(dst, p.types[i], v)
-		if name != protoKey {
+		if sum && name != protoKey {
 			h.WriteString(name)
 			hs.field(&h, p.types[i], v)
 		}
@@ -320,22 +321,8 @@ func sizeHint(v any) int {
 }
 
 func appendData(dst []byte, s *schema.Schema, d schema.Data) []byte {
-	pl := planFor(s)
-	dst = append(dst, '{')
-	first := true
-	for i, name := range pl.names {
-		v, ok := d[name]
-		if !ok || v == nil {
-			continue
-		}
-		if !first {
-			dst = append(dst, ',')
-		}
-		first = false
-		dst = append(dst, pl.keys[i]...)
-		dst = appendStored(dst, pl.types[i], v)
-	}
-	return append(dst, '}')
+	dst, _, _ = appendDataSummed(dst, planFor(s), d, false)
+	return dst
 }
 
 // appendStored writes a value in upstream's stored form: dates as seconds,
