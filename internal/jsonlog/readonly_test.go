@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
 	"goatdb/internal/vfs"
 )
@@ -71,5 +72,27 @@ func TestCallerValidates(t *testing.T) {
 	}
 	if IsObject([]byte("not json")) || !IsObject([]byte(` {"a":[1]} `)) || IsObject([]byte(`[1]`)) {
 		t.Fatal("IsObject")
+	}
+}
+
+// TestFlushCutsBatchDelayShort: a long BatchDelay gathers appends, but a
+// Flush must not wait for it.
+func TestFlushCutsBatchDelayShort(t *testing.T) {
+	fsys := vfs.NewMem()
+	l, _, err := Open(fsys, "/log.jsonl", Options{BatchDelay: time.Hour, Logger: discard}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.Append([]byte(`{"id":"a"}`))
+	l.Append([]byte(`{"id":"b"}`))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := l.Flush(ctx); err != nil {
+		t.Fatalf("Flush waited for the batch delay: %v", err)
+	}
+	got, _ := fsys.ReadFile("/log.jsonl")
+	if string(got) != "{\"id\":\"a\"}\n{\"id\":\"b\"}\n" {
+		t.Fatalf("file %q", got)
 	}
 }

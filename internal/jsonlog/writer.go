@@ -20,16 +20,30 @@ func (l *Log) run() {
 			l.round(true)
 			return
 		}
-		if l.delay > 0 {
+		if l.delay > 0 && !l.flushWanted() {
+			// Gather more appends into this write, unless a Flush or Close
+			// is waiting. A Flush that comes during the wait pokes wake
+			// (plain appends to a non-empty queue do not); one that came
+			// before it set want, which flushWanted saw: Flush sets want
+			// before it pokes, so no order of events loses it.
 			t := time.NewTimer(l.delay)
 			select {
 			case <-t.C:
+			case <-l.wake:
+				t.Stop()
 			case <-l.closing:
 				t.Stop()
 			}
 		}
 		l.round(false)
 	}
+}
+
+// flushWanted reports whether a Flush is waiting for data to be synced.
+func (l *Log) flushWanted() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.want > l.synced
 }
 
 // round writes everything queued in one write call, then fsyncs if a Flush

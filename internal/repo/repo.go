@@ -166,7 +166,7 @@ func Open(opts Options) (*Repo, error) {
 	}
 	ld := newLoader(r, size)
 	log, st, err := jsonlog.Open(opts.FS, opts.File,
-		jsonlog.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, CallerValidates: true},
+		jsonlog.Options{Logger: opts.Logger, ReadOnly: opts.ReadOnly, CallerValidates: true, BatchDelay: writeGather},
 		ld.add)
 	ld.finish()
 	if err != nil {
