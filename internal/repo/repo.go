@@ -325,16 +325,18 @@ func (r *Repo) Flush(ctx context.Context) error {
 
 // Close commits pending edits, flushes and closes the log.
 func (r *Repo) Close() error {
-	cerr := r.commitDirty()
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return nil
 	}
+	// Closing and committing the last pending edits under one lock hold
+	// means no Set can slip in between and be accepted but never committed.
 	r.closed = true
 	if r.timer != nil {
 		r.timer.Stop()
 	}
+	cerr := r.commitDirtyLocked()
 	r.mu.Unlock()
 	return errors.Join(cerr, r.log.Close())
 }

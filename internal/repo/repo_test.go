@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"testing"
@@ -288,6 +289,46 @@ func TestNewIDShapeAndSpread(t *testing.T) {
 	for _, c := range []byte(idAlphabet) {
 		if n := counts[c]; n < 11000 || n > 15700 {
 			t.Errorf("character %q appears %d times out of 480000", c, n)
+		}
+	}
+}
+
+// TestSetRacingCloseLosesNothing: every Set that Close did not refuse is
+// committed and durable.
+func TestSetRacingCloseLosesNothing(t *testing.T) {
+	fsys := vfs.NewMem()
+	reg := schema.NewRegistry()
+	reg.Register(noteSchema)
+	r, err := Open(Options{Path: "/data/notes", File: "/r.jsonl", FS: fsys, Registry: reg, CommitDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan int, 1)
+	go func() {
+		last := -1
+		for i := 0; ; i++ {
+			if err := r.Set(fmt.Sprintf("k%d", i), item(t, reg, schema.Data{"text": "x"})); err != nil {
+				accepted <- last
+				return
+			}
+			last = i
+		}
+	}()
+	for r.Len() < 50 {
+		runtime.Gosched()
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	last := <-accepted
+	re, err := Open(Options{Path: "/data/notes", File: "/r.jsonl", FS: fsys, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	for i := 0; i <= last; i++ {
+		if _, err := re.Value(fmt.Sprintf("k%d", i)); err != nil {
+			t.Fatalf("accepted k%d lost: %v", i, err)
 		}
 	}
 }

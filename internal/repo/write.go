@@ -58,6 +58,10 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 func (r *Repo) commitDirty() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.commitDirtyLocked()
+}
+
+func (r *Repo) commitDirtyLocked() error {
 	r.timer = nil
 	var first error
 	for key := range r.dirty {
