@@ -35,6 +35,8 @@ type DB struct {
 	// whenever a repository finishes loading, so that the hot path of every
 	// read finds its repository without taking a lock.
 	loaded atomic.Pointer[map[string]*repo.Repo]
+	// handles shares Item handles per path (see handleCache).
+	handles handleCache
 }
 
 type repoSlot struct {
@@ -253,8 +255,14 @@ func (db *DB) Count(path string) (int, error) {
 }
 
 // Item returns the item at path. It fails with ErrNotFound when the item
-// has never been written.
+// has never been written. Asking again for the same canonical path returns
+// the same handle.
 func (db *DB) Item(path string) (*Item, error) {
+	// Items are never removed (deletion is a flag), so a handle found in
+	// the cache proves the item exists.
+	if it := db.handles.get(path); it != nil && !db.closed.Load() {
+		return it, nil
+	}
 	p, err := itempath.ParseItem(path)
 	if err != nil {
 		return nil, err
@@ -276,6 +284,7 @@ func (db *DB) Item(path string) (*Item, error) {
 		it.first = itemView{repoGen: gen, regGen: regGen, v: v}
 		it.view.Store(&it.first)
 	}
+	db.handles.put(it)
 	return it, nil
 }
 

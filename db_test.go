@@ -408,3 +408,26 @@ func TestNoCommitWhenNothingChanges(t *testing.T) {
 		t.Fatalf("%d commits, want 1: an edit that changes nothing must not commit", len(h))
 	}
 }
+
+func TestItemHandlesAreShared(t *testing.T) {
+	db := openTest(t, t.TempDir(), nil)
+	if _, err := db.Set("/data/all/h", &allTypes, Data{"title": "one"}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := db.Item("/data/all/h")
+	b, _ := db.Item("/data/all/h")
+	c, _ := db.Item("data/all/h/") // another spelling: a handle of its own
+	if a != b || c.Path() != "/data/all/h" {
+		t.Fatalf("handles %p %p, path %q", a, b, c.Path())
+	}
+	if err := c.Set("title", "two"); err != nil {
+		t.Fatal(err)
+	}
+	if a.Get("title") != "two" {
+		t.Fatal("a shared handle does not see an edit made through another")
+	}
+	db.Close()
+	if _, err := db.Item("/data/all/h"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Item after Close: %v", err)
+	}
+}
