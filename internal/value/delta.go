@@ -29,14 +29,7 @@ func AppendDelta(dst []byte, sc, dc string, from, to *Item) (out []byte, ok bool
 	}
 	for i, name := range pl.names {
 		t := pl.types[i]
-		var a any
-		if from != nil {
-			a = from.Data[name]
-			if a != nil && checkCanonical(t, a) != nil {
-				a = nil // a value of another type (schema change) is replaced whole
-			}
-		}
-		b := to.Data[name]
+		a, b := diffSides(from, to, name, t)
 		var c Change
 		switch {
 		case a == nil && b == nil:

@@ -30,14 +30,7 @@ func Diff(from, to *Item) Changes {
 	}
 	for i, name := range pl.names {
 		t := pl.types[i]
-		var a any
-		if from != nil {
-			a = from.Data[name]
-			if a != nil && checkCanonical(t, a) != nil {
-				a = nil // a value of another type (schema change) is replaced whole
-			}
-		}
-		b := to.Data[name]
+		a, b := diffSides(from, to, name, t)
 		switch {
 		case a == nil && b == nil:
 		case a == nil:
@@ -112,4 +105,18 @@ func (ch Changes) Portable() bool {
 		}
 	}
 	return true
+}
+
+// diffSides returns the old and new value of a field for a diff. An old
+// value of another type (the base has another schema) counts as absent, so
+// the new value replaces it whole. Diff and AppendDelta share this rule so
+// they always describe the same change.
+func diffSides(from, to *Item, name string, t schema.FieldType) (a, b any) {
+	if from != nil {
+		a = from.Data[name]
+		if a != nil && checkCanonical(t, a) != nil {
+			a = nil
+		}
+	}
+	return a, to.Data[name]
 }

@@ -119,9 +119,9 @@ func newItemSlots(s *schema.Schema, p *plan, sl *slots) (*Item, error) {
 		t := p.types[i]
 		v := sl.vals[i]
 		if v != nil {
-			c, err := coerce(t, v)
+			c, err := coerceField(s, name, t, v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%w: %sfield %q (%s): %v", ErrType, schemaPrefix(s), name, t, err))
+				errs = append(errs, err)
 				continue
 			}
 			v = c
@@ -134,9 +134,9 @@ func newItemSlots(s *schema.Schema, p *plan, sl *slots) (*Item, error) {
 				if data == nil {
 					data = sl.build(p)
 				}
-				c, err := coerce(t, def(data))
+				c, err := defaultField(s, name, t, def, data)
 				if err != nil {
-					errs = append(errs, fmt.Errorf("%w: %sdefault of field %q (%s): %v", ErrType, schemaPrefix(s), name, t, err))
+					errs = append(errs, err)
 					continue
 				}
 				v = c
@@ -214,9 +214,9 @@ func (it *Item) normalize(convert bool) error {
 		t := p.types[i]
 		v, ok := it.Data[name]
 		if ok && v != nil && convert {
-			c, err := coerce(t, v)
+			c, err := coerceField(it.Schema, name, t, v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%w: %sfield %q (%s): %v", ErrType, schemaPrefix(it.Schema), name, t, err))
+				errs = append(errs, err)
 				continue
 			}
 			v = c
@@ -226,9 +226,9 @@ func (it *Item) normalize(convert bool) error {
 		}
 		if v == nil {
 			if def := p.fields[i].Default; def != nil {
-				c, err := coerce(t, def(it.Data))
+				c, err := defaultField(it.Schema, name, t, def, it.Data)
 				if err != nil {
-					errs = append(errs, fmt.Errorf("%w: %sdefault of field %q (%s): %v", ErrType, schemaPrefix(it.Schema), name, t, err))
+					errs = append(errs, err)
 					continue
 				}
 				v = c
@@ -241,6 +241,25 @@ func (it *Item) normalize(convert bool) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// coerceField converts a given field value to its canonical form, with an
+// error naming the field.
+func coerceField(s *schema.Schema, name string, t schema.FieldType, v any) (any, error) {
+	c, err := coerce(t, v)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %sfield %q (%s): %v", ErrType, schemaPrefix(s), name, t, err)
+	}
+	return c, nil
+}
+
+// defaultField is the canonical value of a field's default for data.
+func defaultField(s *schema.Schema, name string, t schema.FieldType, def func(schema.Data) any, data schema.Data) (any, error) {
+	c, err := coerce(t, def(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %sdefault of field %q (%s): %v", ErrType, schemaPrefix(s), name, t, err)
+	}
+	return c, nil
 }
 
 // isEmpty is upstream's emptiness: only sets and maps can be empty.
