@@ -19,15 +19,57 @@ func (r *Repo) hasItemLocked(e *entry) bool {
 }
 
 // leavesLocked returns the commits of key that have no children and can
-// yield a value, newest first.
+// yield a value, newest first (upstream's leavesForKey).
+//
+// A childless commit that cannot yield a value (a delta whose base never
+// arrived, or was lost with the peer that wrote it before it reached
+// anyone) hides its ancestors from upstream's rule: if it is the only tip,
+// the key has no leaves at all, each peer falls back to its own newest
+// commit, and peers show different values forever. Leaves here are
+// therefore the commits with a value that no commit with a value descends
+// from; this is upstream's set whenever every tip has a value.
 func (r *Repo) leavesLocked(ks *keyState) []*entry {
 	var out []*entry
 	for _, e := range ks.tips {
+		if !r.hasItemLocked(e) {
+			out = r.readableFrontierLocked(ks)
+			break
+		}
+		out = append(out, e)
+	}
+	sortDesc(out)
+	return out
+}
+
+// readableFrontierLocked returns the key's commits that have a value and no
+// descendant with a value.
+func (r *Repo) readableFrontierLocked(ks *keyState) []*entry {
+	covered := map[*entry]bool{}
+	var stack []*entry
+	cover := func(e *entry) {
+		for _, p := range e.c.Parents {
+			if pe, ok := r.byID[p]; ok && !covered[pe] {
+				covered[pe] = true
+				stack = append(stack, pe)
+			}
+		}
+	}
+	for _, e := range ks.commits {
 		if r.hasItemLocked(e) {
+			cover(e)
+		}
+	}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		cover(e)
+	}
+	var out []*entry
+	for _, e := range ks.commits {
+		if r.hasItemLocked(e) && !covered[e] {
 			out = append(out, e)
 		}
 	}
-	sortDesc(out)
 	return out
 }
 
@@ -363,4 +405,17 @@ func (r *Repo) Age() int64 {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return int64(len(r.order))
+}
+
+// CommitValue returns the value commit id stands for (a corrupted delta
+// reads as its key's newest good commit, as everywhere else). The item is
+// shared: callers clone before changing it.
+func (r *Repo) CommitValue(id string) (*value.Item, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.byID[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return r.itemLocked(e)
 }

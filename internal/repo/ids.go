@@ -13,7 +13,7 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 // unpredictable and 36^24 ≈ 2^124 makes collisions negligible.
 func NewID() string {
 	var b [idLen]byte
-	newIDInto(&b)
+	newIDInto(&b, rand.Uint64)
 	return string(b[:])
 }
 
@@ -22,12 +22,12 @@ const idLen = 24
 
 // newIDInto writes a fresh id into b, for callers that keep ids in memory
 // they allocate anyway.
-func newIDInto(b *[idLen]byte) {
+func newIDInto(b *[idLen]byte, random func() uint64) {
 	var bits uint64
 	left := 0
 	for i := 0; i < len(b); {
 		if left == 0 {
-			bits, left = rand.Uint64(), 8
+			bits, left = random(), 8
 		}
 		c := byte(bits)
 		bits >>= 8
@@ -67,4 +67,27 @@ func utf16Len(b []byte) int {
 		}
 	}
 	return n
+}
+
+// randUint64, randFloat64 and randN draw from Options.Rand when it is set,
+// else from the process-wide generator.
+func (r *Repo) randUint64() uint64 {
+	if r.opts.Rand != nil {
+		return r.opts.Rand.Uint64()
+	}
+	return rand.Uint64()
+}
+
+func (r *Repo) randFloat64() float64 {
+	if r.opts.Rand != nil {
+		return r.opts.Rand.Float64()
+	}
+	return rand.Float64()
+}
+
+func (r *Repo) randN(n int) int {
+	if r.opts.Rand != nil {
+		return r.opts.Rand.IntN(n)
+	}
+	return rand.IntN(n)
 }

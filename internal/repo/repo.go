@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -69,6 +70,15 @@ type Options struct {
 	// FullEvery is the chance 1/FullEvery that a commit is written full
 	// even though a delta would do (upstream: 20). Zero means 20.
 	FullEvery int
+	// AfterFunc runs f after d and returns a function that cancels it;
+	// nil means time.AfterFunc. Pending commits and deferred merges are
+	// scheduled through it, so a simulation can run them on its virtual
+	// clock.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+	// Rand, when set, makes every random choice (commit ids, which
+	// commits stay full, filter seeds) so that a seeded simulation replays
+	// exactly. It is only used under the repository's lock.
+	Rand *rand.Rand
 }
 
 // LoadStats describes what opening the log found.
@@ -105,10 +115,13 @@ const (
 )
 
 type keyState struct {
-	commits  []*entry // arrival order
-	head     *entry   // cached head, nil when stale
-	pending  *value.Item
-	lastFull *entry // newest full commit by (ts, id): the base for deltas
+	commits []*entry // arrival order
+	head    *entry   // cached head, nil when stale
+	pending *value.Item
+	// pendingBase is the head pending was derived from (nil: none), the
+	// base a rebase diffs both sides against.
+	pendingBase *entry
+	lastFull    *entry // newest full commit by (ts, id): the base for deltas
 	// anc exists once a commit of the key has children; most keys of a
 	// large repository have a single commit and never need it.
 	anc *ancestry
@@ -136,7 +149,16 @@ type Repo struct {
 	gen     atomic.Uint64
 	emptyAF []byte
 	dirty   map[string]struct{}
-	timer   *time.Timer
+	// commitStop cancels the timer that commits pending edits.
+	commitStop func() bool
+	// deferred holds keys whose leaves wait for another peer's merge,
+	// with the time (ms) after which this peer merges them itself.
+	deferred  map[string]deferredMerge
+	mergeStop func() bool
+	mergeDue  int64 // when mergeStop's timer fires (ms)
+	// holdMerges keeps merges from happening by themselves, for tests
+	// that build conflicting graphs step by step.
+	holdMerges bool
 }
 
 // Open loads the repository's log and returns the repository.
@@ -152,6 +174,9 @@ func Open(opts Options) (*Repo, error) {
 	}
 	if opts.OrgID == "" {
 		opts.OrgID = "localhost"
+	}
+	if opts.AfterFunc == nil {
+		opts.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	}
 	r := &Repo{
 		opts:    opts,
@@ -306,10 +331,21 @@ func (r *Repo) Insert(cs []*commit.Commit) ([]*commit.Commit, error) {
 		return nil, ErrReadOnly
 	}
 	var added []*commit.Commit
+	var keys []string
 	for _, c := range cs {
 		if r.addLocked(c, nil) {
 			added = append(added, c)
 			r.log.Append(c.Raw)
+			keys = append(keys, c.Key)
+		}
+	}
+	// Merging after the whole batch, not per commit, merges each key once
+	// with everything that arrived.
+	// A failed merge leaves the leaves for a later one; the commits are in.
+	slices.Sort(keys)
+	for _, key := range slices.Compact(keys) {
+		if err := r.settleLocked(key); err != nil {
+			r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", key, "err", err)
 		}
 	}
 	return added, nil
@@ -333,8 +369,11 @@ func (r *Repo) Close() error {
 	// Closing and committing the last pending edits under one lock hold
 	// means no Set can slip in between and be accepted but never committed.
 	r.closed = true
-	if r.timer != nil {
-		r.timer.Stop()
+	if r.commitStop != nil {
+		r.commitStop()
+	}
+	if r.mergeStop != nil {
+		r.mergeStop()
 	}
 	cerr := r.commitDirtyLocked()
 	r.mu.Unlock()

@@ -147,13 +147,19 @@ func TestHeadPrefersOwnConnectionThenSession(t *testing.T) {
 	root := &commit.Commit{Ver: BuildVersion, ID: "root", Key: "k", Session: "x", ConnID: "x", TS: 1, Org: "localhost",
 		Record: item(t, reg, schema.Data{"text": "root"}).AppendRecord(nil)}
 	root.Encode()
-	r := newTestRepo(t, vfs.NewMem(), "/h.jsonl", reg)
+	// The leaves are recent and "peer" leads their merge, so this peer
+	// waits for it and shows its own branch meanwhile.
+	r, err := Open(Options{Path: "/data/notes", File: "/h.jsonl", FS: vfs.NewMem(), Registry: reg,
+		ConnID: "conn", Session: "sess", Now: func() time.Time { return time.UnixMilli(10) }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer r.Close()
-	r.Insert([]*commit.Commit{root, mk("a", "other", "c1", 10, "a"), mk("b", "sess", "c2", 5, "b")})
+	r.Insert([]*commit.Commit{root, mk("a", "peer", "c1", 10, "a"), mk("b", "sess", "c2", 5, "b")})
 	if h := r.Head("k"); h.ID != "b" {
 		t.Fatalf("head %s, want b (own session beats newer)", h.ID)
 	}
-	r.Insert([]*commit.Commit{mk("c", "other", "conn", 3, "c")})
+	r.Insert([]*commit.Commit{mk("c", "peer", "conn", 3, "c")})
 	if h := r.Head("k"); h.ID != "c" {
 		t.Fatalf("head %s, want c (own connection first)", h.ID)
 	}
@@ -240,13 +246,11 @@ func TestDamagedFixtureStages(t *testing.T) {
 
 func TestPendingEditsGatherIntoOneCommit(t *testing.T) {
 	var fire func()
-	old := timeAfterFunc
-	timeAfterFunc = func(d time.Duration, f func()) *time.Timer { fire = f; return time.NewTimer(time.Hour) }
-	defer func() { timeAfterFunc = old }()
+	afterFunc := func(d time.Duration, f func()) func() bool { fire = f; return func() bool { return true } }
 
 	reg := schema.NewRegistry()
 	reg.Register(noteSchema)
-	r, err := Open(Options{Path: "/data/notes", File: "/p.jsonl", FS: vfs.NewMem(), Registry: reg, CommitDelay: time.Second})
+	r, err := Open(Options{Path: "/data/notes", File: "/p.jsonl", FS: vfs.NewMem(), Registry: reg, CommitDelay: time.Second, AfterFunc: afterFunc})
 	if err != nil {
 		t.Fatal(err)
 	}

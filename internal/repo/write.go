@@ -2,7 +2,7 @@ package repo
 
 import (
 	"fmt"
-	"math/rand/v2"
+	"goatdb/internal/bloom"
 	"sync"
 	"time"
 	"unsafe"
@@ -42,10 +42,13 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 		r.keys[key] = ks
 	}
 	r.gen.Add(1)
+	if ks.pending == nil {
+		ks.pendingBase = r.headLocked(ks)
+	}
 	ks.pending = it
 	r.dirty[key] = struct{}{}
-	if r.timer == nil {
-		r.timer = timeAfterFunc(r.opts.CommitDelay, func() {
+	if r.commitStop == nil {
+		r.commitStop = r.opts.AfterFunc(r.opts.CommitDelay, func() {
 			if err := r.commitDirty(); err != nil {
 				r.opts.Logger.Error("committing pending edits", "repo", r.opts.Path, "err", err)
 			}
@@ -62,12 +65,11 @@ func (r *Repo) commitDirty() error {
 }
 
 func (r *Repo) commitDirtyLocked() error {
-	r.timer = nil
+	r.commitStop = nil
 	var first error
 	for key := range r.dirty {
 		ks := r.keys[key]
 		it := ks.pending
-		ks.pending = nil
 		delete(r.dirty, key)
 		if it == nil {
 			continue
@@ -81,33 +83,61 @@ func (r *Repo) commitDirtyLocked() error {
 
 // commitLocked writes a commit that makes it the value of key, unless it
 // equals the current value. It returns the commit, or nil when nothing
-// changed.
+// changed. A pending edit commits on the head it was derived from (its
+// rebase keeps that the current head); anything else on the current head.
 func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) {
 	ks := r.keys[key]
 	var head *entry
 	if ks != nil {
-		ks.pending = nil
-		if head = r.headLocked(ks); head != nil {
+		head = r.headLocked(ks)
+		if ks.pending != nil && ks.pendingBase != nil {
+			head = ks.pendingBase
+		}
+		ks.pending, ks.pendingBase = nil, nil
+		if head != nil {
 			if cur, err := r.itemLocked(head); err == nil && cur.Equal(it) {
 				return nil, nil
 			}
 		}
 	}
+	var parents []string
+	if head != nil {
+		parents = []string{head.c.ID}
+	}
+	c, err := r.writeCommitLocked(key, ks, it, parents, "", "")
+	if err != nil {
+		return nil, err
+	}
+	// Our commit may have joined other leaves of the key.
+	if _, err := r.mergeIfNeededLocked(key, false); err != nil {
+		r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", key, "err", err)
+	}
+	return c, nil
+}
+
+// writeCommitLocked signs, stores and logs a new commit of key with value
+// it: an edit (one parent), a first version (none) or a merge (several,
+// with its merge base mb and leader ml).
+func (r *Repo) writeCommitLocked(key string, ks *keyState, it *value.Item, parents []string, mb, ml string) (*commit.Commit, error) {
 	oc := new(ownCommit)
-	newIDInto(&oc.id)
+	newIDInto(&oc.id, r.randUint64)
 	c := &oc.c
 	*c = commit.Commit{
-		Ver:     BuildVersion,
-		ID:      unsafe.String(&oc.id[0], len(oc.id)),
-		Key:     key,
-		Session: r.opts.Session,
-		TS:      r.opts.Now().UnixMilli(),
-		Org:     r.opts.OrgID,
-		ConnID:  r.opts.ConnID,
+		Ver:         BuildVersion,
+		ID:          unsafe.String(&oc.id[0], len(oc.id)),
+		Key:         key,
+		Session:     r.opts.Session,
+		TS:          r.opts.Now().UnixMilli(),
+		Org:         r.opts.OrgID,
+		ConnID:      r.opts.ConnID,
+		MergeBase:   mb,
+		MergeLeader: ml,
 	}
-	if head != nil {
-		oc.parent[0] = head.c.ID
+	if len(parents) == 1 {
+		oc.parent[0] = parents[0]
 		c.Parents = oc.parent[:]
+	} else if len(parents) > 1 {
+		c.Parents = parents
 	}
 	c.AF, c.AC = r.ancestorsLocked(ks)
 	sc := r.contentsLocked(c, ks, it)
@@ -144,11 +174,11 @@ func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
 		// carry the same empty filter (upstream draws fresh seeds each
 		// time, which changes nothing a reader can see).
 		if r.emptyAF == nil {
-			r.emptyAF, _ = commit.NewAncestors(nil)
+			r.emptyAF = bloom.New(0, ancestorsFPR, 0, r.randFloat64).AppendJSON(nil)
 		}
 		return r.emptyAF, 0
 	}
-	return ks.anc.cache.encode(ks.anc.ids), len(ks.anc.ids)
+	return ks.anc.filter(r.randFloat64), len(ks.anc.ids)
 }
 
 // contentsLocked fills c's contents: a delta against the key's newest full
@@ -161,7 +191,7 @@ func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) *s
 	sc := scratchPool.Get().(*scratch)
 	sc.rec = it.AppendRecord(sc.rec[:0])
 	c.Record = sc.rec
-	if ks == nil || ks.lastFull == nil || it.Schema.NS == "sessions" || rand.N(r.opts.FullEvery) == 0 {
+	if ks == nil || ks.lastFull == nil || it.Schema.NS == "sessions" || r.randN(r.opts.FullEvery) == 0 {
 		return sc
 	}
 	base := ks.lastFull

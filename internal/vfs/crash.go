@@ -16,7 +16,7 @@ import (
 // of the next write (a torn write). Sometimes the tail of that torn part reads
 // back as zero bytes, as when a filesystem persisted a file's new size before
 // its data. Unsynced names are lost; names removed or renamed without a
-// SyncDir come back.
+// SyncDir come back. A nil rng keeps none of the unsynced changes.
 func (m *MemFS) Crash(rng *rand.Rand) *MemFS {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -37,8 +37,17 @@ func (m *MemFS) Crash(rng *rand.Rand) *MemFS {
 	return c
 }
 
+// CrashSynced is the power loss in which none of the writes made since the
+// last sync reached the disk. Its outcome does not depend on how far a
+// background writer got, which a deterministic simulation needs; Crash
+// covers the torn and partial outcomes.
+func (m *MemFS) CrashSynced() *MemFS { return m.Crash(nil) }
+
 func (ino *inode) crashImage(rng *rand.Rand) *inode {
 	img := slices.Clone(ino.synced)
+	if rng == nil {
+		return &inode{data: img, synced: slices.Clone(img), mode: ino.mode, modTime: ino.modTime}
+	}
 	n := rng.IntN(len(ino.pending) + 1)
 	for _, c := range ino.pending[:n] {
 		img = apply(img, c)
