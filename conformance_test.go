@@ -114,7 +114,7 @@ func checkFixtureDir(t *testing.T, dir, expectedName string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	db, err := Open(ctx, testutil.CopyDir(t, filepath.Join(fx, dir)), &Options{CommitDelay: -1})
+	db, err := Open(ctx, testutil.CopyDir(t, filepath.Join(fx, dir)), &Options{CommitDelay: -1, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestConformanceStoredWithoutUpgrade(t *testing.T) {
 	if err := json.Unmarshal(b, &exp); err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(context.Background(), testutil.CopyDir(t, filepath.Join(fx, "db-client")), &Options{CommitDelay: -1})
+	db, err := Open(context.Background(), testutil.CopyDir(t, filepath.Join(fx, "db-client")), &Options{CommitDelay: -1, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"goatdb/internal/itempath"
 	"goatdb/internal/repo"
 	"goatdb/internal/schema"
+	"goatdb/internal/trust"
 	"goatdb/internal/value"
 	"goatdb/internal/vfs"
 )
@@ -37,6 +37,11 @@ type DB struct {
 	loaded atomic.Pointer[map[string]*repo.Repo]
 	// handles shares Item handles per path (see handleCache).
 	handles handleCache
+	rules   rules
+	// pool knows every session; current is the one this database signs
+	// with. Both are nil for a read-only database without settings.
+	pool    *trust.TrustPool
+	current *trust.Session
 }
 
 type repoSlot struct {
@@ -79,31 +84,23 @@ func openFS(ctx context.Context, fsys vfs.FS, dir string, opts *Options) (*DB, e
 		connID: repo.NewID(),
 		repos:  map[string]*repoSlot{},
 	}
-	db.session = readSessionID(fsys, filepath.Join(dir, "settings.json"))
-	if db.session == "" {
-		db.session = repo.NewID()
+	if err := db.initSessions(); err != nil {
+		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
+	}
+	if err := db.loadSessions(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
 	}
 	return db, nil
 }
 
-// readSessionID returns the current session id from an upstream-format
-// settings.json, or "" when there is none. Head selection prefers this
-// session's commits, as upstream does.
-func readSessionID(fsys vfs.FS, path string) string {
-	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
-	if err != nil {
-		return ""
+// signer is what signs this database's commits: its own session, unless
+// the database is trusted (as upstream's trusted mode, nothing is signed).
+func (db *DB) signer() repo.Signer {
+	if db.opts.Trusted || db.current == nil {
+		return nil
 	}
-	defer f.Close()
-	var s struct {
-		CurrentSession struct {
-			ID string `json:"id"`
-		} `json:"currentSession"`
-	}
-	if json.NewDecoder(f).Decode(&s) != nil {
-		return ""
-	}
-	return s.CurrentSession.ID
+	return db.current
 }
 
 // Dir returns the data directory.
@@ -196,6 +193,7 @@ func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 			Session:     db.session,
 			CommitDelay: db.opts.CommitDelay,
 			ReadOnly:    db.opts.ReadOnly,
+			Signer:      db.signer(),
 		})
 		if s.err == nil {
 			db.publishLoaded(key, s.r)

@@ -114,10 +114,13 @@ func checkFileRules(t *testing.T, file string, reg *Registry) {
 				t.Errorf("missing %q: %s", k, line)
 			}
 		}
-		for _, k := range []string{"revert", "age", "sig"} { // trusted mode: unsigned
+		for _, k := range []string{"revert", "age"} {
 			if _, ok := c[k]; ok {
 				t.Errorf("unexpected %q: %s", k, line)
 			}
+		}
+		if sig, ok := c["sig"]; !ok || len(sig) < 10 {
+			t.Errorf("unsigned commit: %s", line)
 		}
 		if p, ok := c["p"]; ok && string(p) == "[]" {
 			t.Errorf("empty parents written: %s", line)

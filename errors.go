@@ -30,4 +30,6 @@ var (
 	ErrType = value.ErrType
 	// ErrCorrupt: stored data is damaged and no intact version is readable.
 	ErrCorrupt = repo.ErrNoValue
+	// ErrReadOnly: the database was opened read-only.
+	ErrReadOnly = repo.ErrReadOnly
 )

@@ -101,3 +101,41 @@ func ExampleDB_History() {
 	fmt.Println(len(h), "commits")
 	// Output: 2 commits
 }
+
+// Rules decide what peers may write into a repository and read from it.
+// The application's rules come first; the built-in ones guard /sys and
+// /user repositories.
+func ExampleDB_AddRule() {
+	dir, _ := os.MkdirTemp("", "goatdb-example")
+	defer os.RemoveAll(dir)
+	db, err := goatdb.Open(context.Background(), dir, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	// Anyone may read the board; only signed-in users may write it.
+	err = db.AddRule("/data/board", func(in goatdb.RuleInfo) bool {
+		return in.Op == goatdb.OpRead || in.Session.Owner != ""
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	anonymous := goatdb.Session{ID: "s1"}
+	alice := goatdb.Session{ID: "s2", Owner: "alice"}
+	fmt.Println(db.Authorize("/data/board", "post1", anonymous, goatdb.OpRead))
+	fmt.Println(db.Authorize("/data/board", "post1", anonymous, goatdb.OpWrite))
+	fmt.Println(db.Authorize("/data/board", "post1", alice, goatdb.OpWrite))
+	// Built in: a user's repository is theirs alone.
+	fmt.Println(db.Authorize("/user/alice", "notes", alice, goatdb.OpWrite))
+	fmt.Println(db.Authorize("/user/bob", "notes", alice, goatdb.OpRead))
+	// The database signs with its own session, a root one for a new directory.
+	fmt.Println(db.CurrentSession().Owner)
+	// Output:
+	// true
+	// false
+	// true
+	// true
+	// false
+	// root
+}

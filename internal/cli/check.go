@@ -10,6 +10,7 @@ import (
 func runCheck(e env, args []string) error {
 	fs := newFlags(e, "check")
 	df := addDBFlags(fs, "")
+	verify := fs.Bool("verify-signatures", false, "also verify every commit's signature against the sessions in /sys/sessions")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,8 +44,33 @@ func runCheck(e env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d repositories, %d damaged\n", len(reports), damaged)
-	if damaged > 0 {
+	failed := 0
+	if *verify {
+		sigs, err := db.VerifySignatures(context.Background())
+		if err != nil {
+			return err
+		}
+		var commits, verified, unsigned int
+		for _, r := range sigs {
+			fmt.Fprintf(e.stdout, "signatures\t%s\tcommits=%d verified=%d unsigned=%d failed=%d\n",
+				r.Path, r.Commits, r.Verified, r.Unsigned, r.Failed)
+			for _, f := range r.Failures {
+				fmt.Fprintf(e.stdout, "  failed: %s\n", f)
+			}
+			commits += r.Commits
+			verified += r.Verified
+			unsigned += r.Unsigned
+			failed += r.Failed
+		}
+		fmt.Fprintf(e.stdout, "signatures: %d commits, %d verified, %d unsigned, %d failed\n", commits, verified, unsigned, failed)
+	}
+	switch {
+	case damaged > 0 && failed > 0:
+		return fmt.Errorf("%d damaged repositories, %d commits fail their signatures", damaged, failed)
+	case damaged > 0:
 		return fmt.Errorf("%d damaged repositories", damaged)
+	case failed > 0:
+		return fmt.Errorf("%d commits fail their signatures", failed)
 	}
 	return nil
 }

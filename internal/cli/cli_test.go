@@ -152,3 +152,22 @@ func TestLoadProgressReportsQuarters(t *testing.T) {
 		t.Fatal("a small repository was reported")
 	}
 }
+
+func TestCheckVerifySignatures(t *testing.T) {
+	fx := testutil.Fixtures(t)
+	dir := testutil.CopyDir(t, filepath.Join(fx, "db-server", "localhost"))
+	out, errOut, code := run(t, "check", "--verify-signatures", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "signatures: 149 commits, 149 verified, 0 unsigned, 0 failed") {
+		t.Fatalf("upstream's signed fixture: exit %d\n%s%s", code, out, errOut)
+	}
+	// Change one signed field of one commit: its signature must fail.
+	file := filepath.Join(dir, "data", "notes.jsonl")
+	b, _ := os.ReadFile(file)
+	i := bytes.Index(b, []byte(`"ts":17`))
+	b[i+6] = '8'
+	os.WriteFile(file, b, 0o644)
+	out, _, code = run(t, "check", "--verify-signatures", "--dir", dir)
+	if code != 1 || !strings.Contains(out, "1 failed") {
+		t.Fatalf("a tampered commit: exit %d\n%s", code, out)
+	}
+}

@@ -151,6 +151,9 @@ type Repo struct {
 	dirty   map[string]struct{}
 	// commitStop cancels the timer that commits pending edits.
 	commitStop func() bool
+	// inflight counts batches of pending edits being signed outside the
+	// lock; Flush and Close wait for them.
+	inflight sync.WaitGroup
 	// deferred holds keys whose leaves wait for another peer's merge,
 	// with the time (ms) after which this peer merges them itself.
 	deferred  map[string]deferredMerge
@@ -356,6 +359,7 @@ func (r *Repo) Flush(ctx context.Context) error {
 	if err := r.commitDirty(); err != nil {
 		return err
 	}
+	r.inflight.Wait() // batches another goroutine is still signing
 	return r.log.Flush(ctx)
 }
 
@@ -366,8 +370,8 @@ func (r *Repo) Close() error {
 		r.mu.Unlock()
 		return nil
 	}
-	// Closing and committing the last pending edits under one lock hold
-	// means no Set can slip in between and be accepted but never committed.
+	// Closing and taking the last pending edits under one lock hold means
+	// no Set can slip in between and be accepted but never committed.
 	r.closed = true
 	if r.commitStop != nil {
 		r.commitStop()
@@ -375,8 +379,10 @@ func (r *Repo) Close() error {
 	if r.mergeStop != nil {
 		r.mergeStop()
 	}
-	cerr := r.commitDirtyLocked()
+	batch := r.prepareDirtyLocked()
 	r.mu.Unlock()
+	cerr := r.finishBatch(batch)
+	r.inflight.Wait()
 	return errors.Join(cerr, r.log.Close())
 }
 

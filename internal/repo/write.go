@@ -2,11 +2,13 @@ package repo
 
 import (
 	"fmt"
-	"goatdb/internal/bloom"
+	"runtime"
+	"slices"
 	"sync"
 	"time"
 	"unsafe"
 
+	"goatdb/internal/bloom"
 	"goatdb/internal/commit"
 	"goatdb/internal/value"
 )
@@ -57,68 +59,73 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 	return nil
 }
 
-// commitDirty turns every pending edit into a commit.
-func (r *Repo) commitDirty() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.commitDirtyLocked()
-}
-
-func (r *Repo) commitDirtyLocked() error {
-	r.commitStop = nil
-	var first error
-	for key := range r.dirty {
-		ks := r.keys[key]
-		it := ks.pending
-		delete(r.dirty, key)
-		if it == nil {
-			continue
-		}
-		if _, err := r.commitLocked(key, it); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// commitLocked writes a commit that makes it the value of key, unless it
-// equals the current value. It returns the commit, or nil when nothing
-// changed. A pending edit commits on the head it was derived from (its
-// rebase keeps that the current head); anything else on the current head.
+// commitLocked writes, at once, a commit that makes it the value of key,
+// unless it equals the current value. It returns the commit, or nil when
+// nothing changed. Signing happens under the lock here; edits gathered by
+// CommitDelay are signed outside it instead (see commitDirty).
 func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) {
 	ks := r.keys[key]
-	var head *entry
 	if ks != nil {
-		head = r.headLocked(ks)
-		if ks.pending != nil && ks.pendingBase != nil {
-			head = ks.pendingBase
-		}
 		ks.pending, ks.pendingBase = nil, nil
-		if head != nil {
-			if cur, err := r.itemLocked(head); err == nil && cur.Equal(it) {
-				return nil, nil
-			}
-		}
 	}
+	pc := r.prepareEditLocked(key, ks, it, r.headOrNil(ks))
+	if pc == nil {
+		return nil, nil
+	}
+	if err := pc.seal(r.opts.Signer); err != nil {
+		return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
+	}
+	r.installLocked(pc)
+	return pc.c, nil
+}
+
+func (r *Repo) headOrNil(ks *keyState) *entry {
+	if ks == nil {
+		return nil
+	}
+	return r.headLocked(ks)
+}
+
+// prepareEditLocked builds the unsigned commit that makes it the value of
+// key on top of parent, or returns nil when it equals parent's value: an
+// edit that changes nothing is never committed.
+func (r *Repo) prepareEditLocked(key string, ks *keyState, it *value.Item, parent *entry) *pendingCommit {
 	var parents []string
-	if head != nil {
-		parents = []string{head.c.ID}
+	if parent != nil {
+		if cur, err := r.itemLocked(parent); err == nil && cur.Equal(it) {
+			return nil
+		}
+		parents = []string{parent.c.ID}
 	}
-	c, err := r.writeCommitLocked(key, ks, it, parents, "", "")
-	if err != nil {
-		return nil, err
-	}
-	// Our commit may have joined other leaves of the key.
-	if _, err := r.mergeIfNeededLocked(key, false); err != nil {
-		r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", key, "err", err)
-	}
-	return c, nil
+	pc := r.prepareLocked(key, ks, it, parents, "", "")
+	pc.parent = parent
+	return pc
 }
 
 // writeCommitLocked signs, stores and logs a new commit of key with value
-// it: an edit (one parent), a first version (none) or a merge (several,
-// with its merge base mb and leader ml).
+// it at once: used for merges, which have several parents, a merge base mb
+// and a leader ml.
 func (r *Repo) writeCommitLocked(key string, ks *keyState, it *value.Item, parents []string, mb, ml string) (*commit.Commit, error) {
+	pc := r.prepareLocked(key, ks, it, parents, mb, ml)
+	if err := pc.seal(r.opts.Signer); err != nil {
+		return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
+	}
+	r.installLocked(pc)
+	return pc.c, nil
+}
+
+// pendingCommit is a commit built under the repository's lock and not yet
+// signed, encoded or added to the graph.
+type pendingCommit struct {
+	key    string
+	it     *value.Item
+	c      *commit.Commit
+	sc     *scratch
+	parent *entry // the single parent of an edit, nil otherwise
+}
+
+// prepareLocked builds an unsigned commit of key with value it.
+func (r *Repo) prepareLocked(key string, ks *keyState, it *value.Item, parents []string, mb, ml string) *pendingCommit {
 	oc := new(ownCommit)
 	newIDInto(&oc.id, r.randUint64)
 	c := &oc.c
@@ -140,18 +147,130 @@ func (r *Repo) writeCommitLocked(key string, ks *keyState, it *value.Item, paren
 		c.Parents = parents
 	}
 	c.AF, c.AC = r.ancestorsLocked(ks)
-	sc := r.contentsLocked(c, ks, it)
-	if r.opts.Signer != nil {
-		if err := r.opts.Signer.SignCommit(c); err != nil {
-			sc.put()
-			return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
+	return &pendingCommit{key: key, it: it, c: c, sc: r.contentsLocked(c, ks, it)}
+}
+
+// seal signs (when there is a signer) and encodes the commit. It needs no
+// lock: the commit shares nothing mutable with the repository but its
+// ancestors filter, which is not rewritten before 32 more commits of the
+// key (see ancestry).
+func (pc *pendingCommit) seal(s Signer) error {
+	defer pc.sc.put()
+	if s != nil {
+		if err := s.SignCommit(pc.c); err != nil {
+			return err
 		}
 	}
-	c.Encode() // from here on c shares nothing with the scratch buffers
-	sc.put()
-	r.addLocked(c, it)
-	r.log.Append(c.Raw)
-	return c, nil
+	pc.c.Encode() // from here on c shares nothing with the scratch buffers
+	return nil
+}
+
+// installLocked adds a sealed commit to the graph and the log, and settles
+// its key: a newer pending edit made while the commit was being signed now
+// builds on it, and a conflict it completes is merged.
+func (r *Repo) installLocked(pc *pendingCommit) {
+	r.addLocked(pc.c, pc.it)
+	r.log.Append(pc.c.Raw)
+	ks := r.keys[pc.key]
+	switch {
+	case ks.pending == pc.it:
+		ks.pending, ks.pendingBase = nil, nil
+	case ks.pending != nil && ks.pendingBase == pc.parent:
+		ks.pendingBase = r.byID[pc.c.ID]
+	}
+	if err := r.settleLocked(pc.key); err != nil {
+		r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", pc.key, "err", err)
+	}
+}
+
+// commitDirty turns every pending edit into a commit. The commits are
+// built under the lock, signed in parallel without it (a P-384 signature
+// costs far more than everything else about a commit, and readers and
+// writers must not wait for it), then added to the graph and the log.
+// Until then the edits stay visible as pending values.
+func (r *Repo) commitDirty() error {
+	r.mu.Lock()
+	batch := r.prepareDirtyLocked()
+	r.mu.Unlock()
+	return r.finishBatch(batch)
+}
+
+// prepareDirtyLocked takes every pending edit out of the dirty set and
+// builds its commit. A non-empty batch is counted in flight until
+// finishBatch installs it, so that Flush and Close can wait for it.
+func (r *Repo) prepareDirtyLocked() []*pendingCommit {
+	r.commitStop = nil
+	keys := make([]string, 0, len(r.dirty))
+	for key := range r.dirty {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys) // commit order must not depend on map order
+	var batch []*pendingCommit
+	for _, key := range keys {
+		delete(r.dirty, key)
+		ks := r.keys[key]
+		if ks.pending == nil {
+			continue
+		}
+		parent := ks.pendingBase
+		if parent == nil {
+			parent = r.headLocked(ks)
+		}
+		if pc := r.prepareEditLocked(key, ks, ks.pending, parent); pc != nil {
+			batch = append(batch, pc)
+		} else {
+			ks.pending, ks.pendingBase = nil, nil
+		}
+	}
+	if len(batch) > 0 {
+		r.inflight.Add(1)
+	}
+	return batch
+}
+
+// finishBatch seals a prepared batch on every core and installs it.
+func (r *Repo) finishBatch(batch []*pendingCommit) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	defer r.inflight.Done()
+	errs := make([]error, len(batch))
+	if r.opts.Signer == nil || len(batch) == 1 {
+		for i, pc := range batch {
+			errs[i] = pc.seal(r.opts.Signer)
+		}
+	} else {
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range min(runtime.GOMAXPROCS(0), len(batch)) {
+			wg.Go(func() {
+				for i := range next {
+					errs[i] = batch[i].seal(r.opts.Signer)
+				}
+			})
+		}
+		for i := range batch {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var first error
+	for i, pc := range batch {
+		if errs[i] != nil {
+			if first == nil {
+				first = fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, pc.key, errs[i])
+			}
+			// The edit stays pending and visible, and every Flush tries
+			// again and reports the failure until it can be signed.
+			r.dirty[pc.key] = struct{}{}
+			continue
+		}
+		r.installLocked(pc)
+	}
+	return first
 }
 
 // ownCommit is a local commit together with the storage of its id and its
