@@ -2,10 +2,11 @@ package goatdb
 
 import (
 	"context"
-		"errors"
+	"errors"
 	"fmt"
 	"time"
 
+	"goatdb/internal/itempath"
 	"goatdb/internal/repo"
 	"goatdb/internal/trust"
 )
@@ -31,16 +32,32 @@ type SessionGrant struct {
 // private half of publicKeyJWK, publishes it in /sys/sessions signed by
 // this database's root session, makes it durable, and returns the grant
 // to send back. Only a root database can issue sessions.
-func (db *DB) IssueSession(ctx context.Context, publicKeyJWK []byte) (*SessionGrant, error) {
-	if db.current == nil || !db.current.IsRoot() {
+//
+// A client may propose the session id (requestedID, "" for none): a client
+// that started offline has already signed commits with the id it chose,
+// and they verify once the server knows that id with that key. Upstream
+// always assigns a new id. A proposal already taken by another key gets a
+// new id; one taken by the same key is a retry and gets the same grant.
+func (db *DB) IssueSession(ctx context.Context, publicKeyJWK []byte, requestedID string) (*SessionGrant, error) {
+	if db.currentSession() == nil || !db.currentSession().IsRoot() {
 		return nil, ErrNotRoot
 	}
 	pub, err := trust.ParsePublicJWK(publicKeyJWK)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidPublicKey, err)
 	}
+	id := repo.NewID()
+	if requestedID != "" && len(requestedID) <= 64 && itempath.ValidKey(requestedID) {
+		old, taken := db.pool.Session(requestedID)
+		switch {
+		case !taken:
+			id = requestedID
+		case old.PublicKey.Equal(pub) && !old.Expired(time.Now()):
+			return db.grant(old)
+		}
+	}
 	s := &trust.Session{
-		ID:         repo.NewID(),
+		ID:         id,
 		PublicKey:  pub,
 		Expiration: time.Now().Add(trust.SessionTTL).Truncate(time.Millisecond).UTC(),
 	}
@@ -56,7 +73,7 @@ func (db *DB) IssueSession(ctx context.Context, publicKeyJWK []byte) (*SessionGr
 // caller must have checked that the request comes from the session itself
 // (a request signature), which proves it holds the private key.
 func (db *DB) RenewSession(ctx context.Context, id string) (*SessionGrant, error) {
-	if db.current == nil || !db.current.IsRoot() {
+	if db.currentSession() == nil || !db.currentSession().IsRoot() {
 		return nil, ErrNotRoot
 	}
 	old, ok := db.pool.Session(id)

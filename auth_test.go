@@ -23,7 +23,7 @@ func TestIssueSessionNeverSendsPrivateKeys(t *testing.T) {
 		db := openTest(t, dir, &Options{CommitDelay: -1})
 		client, _ := trust.NewSession("", 0)
 		jwk, _ := trust.EncodePublicJWK(client.PublicKey)
-		g, err := db.IssueSession(ctx, jwk)
+		g, err := db.IssueSession(ctx, jwk, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestIssueSessionRejects(t *testing.T) {
 	db := openTest(t, t.TempDir(), &Options{CommitDelay: -1})
 	defer db.Close()
 	for _, bad := range []string{`{}`, `not json`, `{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}`} {
-		if _, err := db.IssueSession(ctx, []byte(bad)); !errors.Is(err, ErrInvalidPublicKey) {
+		if _, err := db.IssueSession(ctx, []byte(bad), ""); !errors.Is(err, ErrInvalidPublicKey) {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}
@@ -62,7 +62,7 @@ func TestIssueSessionRejects(t *testing.T) {
 	defer client.Close()
 	k, _ := trust.NewSession("", 0)
 	jwk, _ := trust.EncodePublicJWK(k.PublicKey)
-	if _, err := client.IssueSession(ctx, jwk); !errors.Is(err, ErrNotRoot) {
+	if _, err := client.IssueSession(ctx, jwk, ""); !errors.Is(err, ErrNotRoot) {
 		t.Fatalf("client issued a session: %v", err)
 	}
 }
@@ -85,5 +85,25 @@ func TestRenewSession(t *testing.T) {
 	}
 	if _, err := db.RenewSession(ctx, "unknown"); !errors.Is(err, trust.ErrUnknownSession) {
 		t.Fatal(err)
+	}
+}
+
+func TestIssueSessionWithProposedID(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, t.TempDir(), &Options{CommitDelay: -1})
+	defer db.Close()
+	k, _ := trust.NewSession("", 0)
+	jwk, _ := trust.EncodePublicJWK(k.PublicKey)
+	g, err := db.IssueSession(ctx, jwk, k.ID)
+	if err != nil || g.Session.ID != k.ID {
+		t.Fatalf("proposed id not granted: %+v %v", g, err)
+	}
+	if again, err := db.IssueSession(ctx, jwk, k.ID); err != nil || again.Session.ID != k.ID {
+		t.Fatalf("retry: %+v %v", again, err)
+	}
+	other, _ := trust.NewSession("", 0)
+	ojwk, _ := trust.EncodePublicJWK(other.PublicKey)
+	if g2, err := db.IssueSession(ctx, ojwk, k.ID); err != nil || g2.Session.ID == k.ID {
+		t.Fatalf("a taken id was granted to another key: %+v %v", g2, err)
 	}
 }

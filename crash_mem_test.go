@@ -21,7 +21,7 @@ func TestCrashMemFS(t *testing.T) {
 	for seed := range seeds {
 		rng := rand.New(rand.NewPCG(uint64(seed), 7))
 		fsys := vfs.NewMem()
-		db, err := openFS(ctx, fsys, "/d", &Options{CommitDelay: -1})
+		db, err := openFS(ctx, fsys, "/d", &Options{CommitDelay: -1, Trusted: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestCrashMemFS(t *testing.T) {
 		crashed := fsys.Crash(rng) // the writer may be mid-write
 		db.Close()
 
-		re, err := openFS(ctx, crashed, "/d", &Options{CommitDelay: -1})
+		re, err := openFS(ctx, crashed, "/d", &Options{CommitDelay: -1, Trusted: true})
 		if err != nil {
 			t.Fatalf("seed %d: reopen: %v", seed, err)
 		}

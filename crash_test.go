@@ -23,7 +23,7 @@ func TestCrashChildWriter(t *testing.T) {
 	if dir == "" {
 		return // only runs as the child of TestCrashSIGKILL
 	}
-	db, err := Open(context.Background(), dir, &Options{CommitDelay: -1})
+	db, err := Open(context.Background(), dir, &Options{CommitDelay: -1, Trusted: true})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
@@ -99,7 +99,7 @@ func crashOnce(t *testing.T, dir string, prevAcked int, delay time.Duration) int
 
 	// Reopen: every acknowledged write is there, and the directory checks
 	// clean afterwards.
-	db, err := Open(context.Background(), dir, &Options{CommitDelay: -1})
+	db, err := Open(context.Background(), dir, &Options{CommitDelay: -1, Trusted: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"goatdb/internal/commit"
 	"goatdb/internal/itempath"
 	"goatdb/internal/repo"
 	"goatdb/internal/schema"
@@ -40,8 +41,17 @@ type DB struct {
 	rules   rules
 	// pool knows every session; current is the one this database signs
 	// with. Both are nil for a read-only database without settings.
-	pool    *trust.TrustPool
-	current *trust.Session
+	pool *trust.TrustPool
+	// cur is the session this database signs with; a peer may hand it a
+	// new one (see ensureGrant).
+	cur     atomic.Pointer[trust.Session]
+	grantMu sync.Mutex
+	replay  *trust.ReplayGuard // request signatures seen in their window
+	peers   []*peer
+	// watchers are called with every commit added (see WatchCommits);
+	// copied on write, so that calling them takes no lock.
+	watchers  atomic.Pointer[[]*watcher]
+	watcherMu sync.Mutex
 }
 
 type repoSlot struct {
@@ -83,6 +93,7 @@ func openFS(ctx context.Context, fsys vfs.FS, dir string, opts *Options) (*DB, e
 		reg:    schema.NewRegistry(),
 		connID: repo.NewID(),
 		repos:  map[string]*repoSlot{},
+		replay: trust.NewReplayGuard(trust.DefaultReplayCapacity),
 	}
 	if err := db.initSessions(); err != nil {
 		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
@@ -91,17 +102,61 @@ func openFS(ctx context.Context, fsys vfs.FS, dir string, opts *Options) (*DB, e
 		db.Close()
 		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
 	}
+	if !db.opts.ReadOnly {
+		for _, url := range db.opts.Peers {
+			p := newPeer(db, url)
+			db.peers = append(db.peers, p)
+			go p.run()
+			go p.runPush()
+		}
+	}
 	return db, nil
 }
 
-// signer is what signs this database's commits: its own session, unless
-// the database is trusted (as upstream's trusted mode, nothing is signed).
+// committed tells sync about commits just added to the repository at
+// repoPath: peers' loops wake, and watchers (realtime push) get them. It
+// runs with that repository locked.
+func (db *DB) committed(repoPath string, cs []*commit.Commit) {
+	for _, p := range db.peers {
+		// A bloom round right away would only send the same commits a
+		// second time; the periodic one heals anything the push loses.
+		if !p.push(repoPath, cs) {
+			p.touch()
+		}
+	}
+	if ws := db.watchers.Load(); ws != nil {
+		lines := make([][]byte, len(cs))
+		for i, c := range cs {
+			lines[i] = c.Raw
+		}
+		for _, w := range *ws {
+			w.f(repoPath, lines)
+		}
+	}
+}
+
+// signer is what signs this database's commits: its current session,
+// unless the database is trusted (as upstream's trusted mode, nothing is
+// signed).
 func (db *DB) signer() repo.Signer {
-	if db.opts.Trusted || db.current == nil {
+	if db.opts.Trusted || db.currentSession() == nil {
 		return nil
 	}
-	return db.current
+	return dbSigner{db}
 }
+
+// dbSigner signs with whatever session is current when the commit is made.
+type dbSigner struct{ db *DB }
+
+func (s dbSigner) SignCommit(c *commit.Commit) error {
+	cur := s.db.currentSession()
+	c.Session = cur.ID
+	return cur.SignCommit(c)
+}
+
+// currentSession returns the session this database signs with, nil for a
+// read-only database without settings.
+func (db *DB) currentSession() *trust.Session { return db.cur.Load() }
 
 // Dir returns the data directory.
 func (db *DB) Dir() string { return db.dir }
@@ -118,6 +173,16 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.closed.Store(true)
+	db.mu.Unlock()
+	// Background sync stops first, so nothing arrives while repositories
+	// close; a final round is left to the next run.
+	for _, p := range db.peers {
+		p.cancel()
+		close(p.stop)
+		<-p.done
+		<-p.pushDone
+	}
+	db.mu.Lock()
 	slots := make([]*repoSlot, 0, len(db.repos))
 	for _, s := range db.repos {
 		slots = append(slots, s)
@@ -194,6 +259,7 @@ func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 			CommitDelay: db.opts.CommitDelay,
 			ReadOnly:    db.opts.ReadOnly,
 			Signer:      db.signer(),
+			OnCommit:    func(cs []*commit.Commit) { db.committed(key, cs) },
 		})
 		if s.err == nil {
 			db.publishLoaded(key, s.r)

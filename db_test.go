@@ -197,7 +197,7 @@ func checkFileRules(t *testing.T, file string, reg *Registry) {
 
 func TestConcurrentWritersLoseNothing(t *testing.T) {
 	dir := t.TempDir()
-	db := openTest(t, dir, &Options{CommitDelay: time.Millisecond})
+	db := openTest(t, dir, &Options{CommitDelay: time.Millisecond, Trusted: true})
 	const writers, per = 50, 200
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)

@@ -31,6 +31,12 @@ type Options struct {
 	// Logger receives warnings about damaged files and background errors.
 	// Default slog.Default().
 	Logger *slog.Logger
+	// Peers are the servers this database syncs with (base URLs such as
+	// "http://127.0.0.1:8080"). Every loaded repository is synced with
+	// each in the background; reads and writes never wait for them, and
+	// an unreachable peer is retried with back-off. A new data directory
+	// with peers gets its session from the first peer it reaches.
+	Peers []string
 }
 
 func (o *Options) withDefaults() Options {
@@ -52,3 +58,7 @@ func (o *Options) withDefaults() Options {
 	}
 	return out
 }
+
+// Trusted reports whether the database runs in trusted mode (no signing,
+// no verification, no rules).
+func (db *DB) Trusted() bool { return db.opts.Trusted }

@@ -151,7 +151,7 @@ func (db *DB) verifyReceived(repoPath string, isSessions bool, cs []*commit.Comm
 // by this database's session, which must be root. This is how a server
 // admits the sessions it hands out.
 func (db *DB) addSession(s *trust.Session) error {
-	if db.current == nil || !db.current.IsRoot() {
+	if db.currentSession() == nil || !db.currentSession().IsRoot() {
 		return fmt.Errorf("goatdb: only a root session can vouch for session %s", s.ID)
 	}
 	it, err := db.sessionItem(s.Public())

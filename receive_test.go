@@ -3,6 +3,7 @@ package goatdb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,7 +91,7 @@ func TestReceiveAcceptsAuthenticCommits(t *testing.T) {
 func TestReceiveRejects(t *testing.T) {
 	rc := newReceiver(t)
 	defer rc.db.Close()
-	root := rc.db.current
+	root := rc.db.currentSession()
 	mallory, _ := trust.NewSession("mallory", 0) // never admitted
 	expired, _ := trust.NewSession("bob", time.Millisecond)
 	if err := rc.db.addSession(expired); err != nil {
@@ -168,7 +169,7 @@ func TestReceiveSessionCommits(t *testing.T) {
 	// server's /sys/sessions.
 	client := openTest(t, t.TempDir(), &Options{CommitDelay: -1})
 	defer client.Close()
-	client.pool.AddSession(server.db.current.Public())
+	client.pool.AddSession(server.db.currentSession().Public())
 	if err := server.db.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -224,5 +225,48 @@ func TestReceiveHistoryOfExpiredSessions(t *testing.T) {
 	}
 	if _, err := rc.db.Get("/data/all/h1"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSignedBatchesLoseNothing: edits gathered by the commit delay are
+// signed in parallel outside the repository's lock; after Flush every
+// edit is durable and every commit verifies.
+func TestSignedBatchesLoseNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, &Options{CommitDelay: time.Millisecond})
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := range 50 {
+				if _, err := db.Set(fmt.Sprintf("/data/all/w%d-%d", w, i), &allTypes, Data{"title": "t", "n": float64(i)}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db = openTest(t, dir, &Options{ReadOnly: true})
+	defer db.Close()
+	if n, _ := db.Count("/data/all"); n != 200 {
+		t.Fatalf("%d items after reopening, want 200", n)
+	}
+	reps, err := db.VerifySignatures(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reps {
+		if r.Failed > 0 || r.Unsigned > 0 {
+			t.Fatalf("%+v", r)
+		}
 	}
 }

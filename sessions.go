@@ -41,7 +41,7 @@ func (db *DB) initSessions() error {
 		db.pool = trust.NewTrustPool(db.opts.OrgID, nil, nil, nil)
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		if st, err = newRootSettings(); err != nil {
+		if st, err = db.newSettings(); err != nil {
 			return err
 		}
 		if err := db.saveSettings(st); err != nil {
@@ -56,7 +56,7 @@ func (db *DB) initSessions() error {
 		if rerr := db.fs.Rename(path, aside); rerr != nil {
 			return fmt.Errorf("goatdb: %s is unreadable (%v) and could not be moved aside: %w", path, err, rerr)
 		}
-		if st, err = newRootSettings(); err != nil {
+		if st, err = db.newSettings(); err != nil {
 			return err
 		}
 		if err := db.saveSettings(st); err != nil {
@@ -73,7 +73,7 @@ func (db *DB) initSessions() error {
 		db.opts.Logger.Info("renewed the database's root session", "session", renewed.ID, "expires", renewed.Expiration)
 	}
 	db.pool = trust.PoolFromSettings(db.opts.OrgID, st)
-	db.current = st.Current
+	db.cur.Store(st.Current)
 	db.session = st.Current.ID
 	if !db.opts.ReadOnly {
 		db.pool.OnChange(func() {
@@ -85,12 +85,36 @@ func (db *DB) initSessions() error {
 	return nil
 }
 
-func newRootSettings() (*trust.Settings, error) {
+// newSettings makes the session of a new data directory. A database
+// without peers is its own authority and gets a root session. One with
+// peers is their client: it makes an anonymous session it can sign with
+// at once, offline, and asks the first peer it reaches to admit it under
+// that id (ensureGrant).
+func (db *DB) newSettings() (*trust.Settings, error) {
+	if len(db.opts.Peers) > 0 {
+		s, err := trust.NewSession("", 0)
+		if err != nil {
+			return nil, err
+		}
+		return &trust.Settings{Current: s}, nil
+	}
 	s, err := trust.NewSession(trust.RootOwner, 0)
 	if err != nil {
 		return nil, err
 	}
 	return &trust.Settings{Current: s, Roots: []*trust.Session{s.Public()}}, nil
+}
+
+// adoptSession makes granted (with its private key) the session this
+// database signs with, and roots the sessions that vouch for it, in the
+// trust pool and settings.json.
+func (db *DB) adoptSession(granted *trust.Session, roots []*trust.Session) error {
+	for _, r := range roots {
+		db.pool.AddSession(r)
+	}
+	db.pool.SetCurrent(granted)
+	db.cur.Store(granted)
+	return db.saveSettings(db.pool.Settings())
 }
 
 func readSettings(fsys vfs.FS, path string) (*trust.Settings, error) {
@@ -159,18 +183,20 @@ func (db *DB) loadSessions() error {
 		}
 		db.pool.AddSession(s)
 	}
-	if db.opts.ReadOnly || db.current == nil {
+	cur := db.currentSession()
+	if db.opts.ReadOnly || cur == nil || !cur.IsRoot() {
+		// A client's session is published by the server that grants it.
 		return nil
 	}
-	own, err := db.sessionItem(db.current)
+	own, err := db.sessionItem(cur)
 	if err != nil {
 		return err
 	}
-	if cur, err := r.Value(db.current.ID); err == nil && cur.Equal(own) {
+	if v, err := r.Value(cur.ID); err == nil && v.Equal(own) {
 		return nil
 	}
-	if err := r.Set(db.current.ID, own); err != nil {
-		return fmt.Errorf("goatdb: publish session %s: %w", db.current.ID, err)
+	if err := r.Set(cur.ID, own); err != nil {
+		return fmt.Errorf("goatdb: publish session %s: %w", cur.ID, err)
 	}
 	return nil
 }
@@ -187,10 +213,11 @@ func (db *DB) sessionItem(s *trust.Session) (*value.Item, error) {
 
 // CurrentSession returns the session this database signs its commits with.
 func (db *DB) CurrentSession() Session {
-	if db.current == nil {
+	cur := db.currentSession()
+	if cur == nil {
 		return Session{ID: db.session}
 	}
-	return publicSession(db.current)
+	return publicSession(cur)
 }
 
 // LookupSession returns a session the database knows: its own, a root, or

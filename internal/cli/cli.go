@@ -41,12 +41,13 @@ type verb struct {
 
 func verbs() []verb {
 	return []verb{
-		{"serve", "serve [--dir D] [--addr A] [--schema FILE]   run the server on a data directory", runServe},
+		{"serve", "serve [--dir D] [--addr A] [--peer URL]... [--org O] [--trusted] [--static DIR] [--schema FILE]   run the server on a data directory", runServe},
 		{"put", "put --dir D [--schema FILE] [--type NS[/V]] PATH 'JSON'   create or update an item, print the commit id", runPut},
 		{"get", "get --dir D [--schema FILE] PATH   print an item as JSON", runGet},
 		{"keys", "keys --dir D [--all] REPO   list item keys", runKeys},
 		{"log", "log --dir D [--raw] PATH   print an item's history, newest first", runLog},
-		{"check", "check --dir D   verify every repository log", runCheck},
+		{"check", "check --dir D [--verify-signatures]   verify every repository log", runCheck},
+		{"sync", "sync --dir D --peer URL [REPO]...   sync with a server once, as a client", runSync},
 	}
 }
 

@@ -13,15 +13,28 @@ import (
 	"time"
 
 	"goatdb"
+	"goatdb/server"
 )
 
-// runServe opens the data directory, loads every repository and answers
-// health checks until SIGINT or SIGTERM, then flushes and closes. Sync
-// endpoints join it with the sync server.
+// stringList collects a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return fmt.Sprint(*l) }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// runServe opens the data directory, loads every repository and serves
+// them (upstream's sync endpoints, metrics, static files) until SIGINT or
+// SIGTERM, then stops accepting, finishes requests in flight, flushes and
+// closes.
 func runServe(e env, args []string) error {
 	fs := newFlags(e, "serve")
 	df := addDBFlags(fs, "./goatdb-data")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	org := fs.String("org", "localhost", "organisation id, the same as the clients'")
+	trusted := fs.Bool("trusted", false, "sign and verify nothing (every peer is trusted)")
+	static := fs.String("static", "", "directory of static files to serve (index.html is the fallback)")
+	var peers stringList
+	fs.Var(&peers, "peer", "another server to stay in sync with (repeatable)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -31,7 +44,8 @@ func runServe(e env, args []string) error {
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	db, err := df.open(ctx, &goatdb.Options{LoadProgress: loadProgress(e.stderr, logger)})
+	db, err := df.open(ctx, &goatdb.Options{LoadProgress: loadProgress(e.stderr, logger), Logger: logger,
+		OrgID: *org, Trusted: *trusted, Peers: peers})
 	if err != nil {
 		return err
 	}
@@ -52,12 +66,14 @@ func runServe(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthy", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		fmt.Fprint(w, "OK")
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	cfg := server.Config{DB: db, Logger: logger}
+	if *static != "" {
+		cfg.Static = os.DirFS(*static)
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "goatdb serving %s on http://%s\n", db.Dir(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -70,9 +86,6 @@ func runServe(e env, args []string) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	if err := db.Flush(sctx); err != nil {
 		return err
 	}
 	return db.Close()

@@ -75,6 +75,11 @@ type Options struct {
 	// scheduled through it, so a simulation can run them on its virtual
 	// clock.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+	// OnCommit, when set, is called with the commits just added (local
+	// ones, merges, or ones from Insert), with the repository's lock held:
+	// it must return at once and not call back into the repository (sync
+	// uses it to wake its loop and push the commits to peers).
+	OnCommit func(cs []*commit.Commit)
 	// Rand, when set, makes every random choice (commit ids, which
 	// commits stay full, filter seeds) so that a seeded simulation replays
 	// exactly. It is only used under the repository's lock.
@@ -344,6 +349,9 @@ func (r *Repo) Insert(cs []*commit.Commit) ([]*commit.Commit, error) {
 	}
 	// Merging after the whole batch, not per commit, merges each key once
 	// with everything that arrived.
+	if len(added) > 0 && r.opts.OnCommit != nil {
+		r.opts.OnCommit(added)
+	}
 	// A failed merge leaves the leaves for a later one; the commits are in.
 	slices.Sort(keys)
 	for _, key := range slices.Compact(keys) {

@@ -171,6 +171,9 @@ func (pc *pendingCommit) seal(s Signer) error {
 func (r *Repo) installLocked(pc *pendingCommit) {
 	r.addLocked(pc.c, pc.it)
 	r.log.Append(pc.c.Raw)
+	if r.opts.OnCommit != nil {
+		r.opts.OnCommit([]*commit.Commit{pc.c})
+	}
 	ks := r.keys[pc.key]
 	switch {
 	case ks.pending == pc.it:

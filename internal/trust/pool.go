@@ -62,6 +62,15 @@ func (p *TrustPool) Current() *Session {
 	return p.current
 }
 
+// SetCurrent makes s (which must hold its private key) the session this
+// database signs with, as when a server grants a client its session.
+func (p *TrustPool) SetCurrent(s *Session) {
+	p.mu.Lock()
+	p.current = s
+	p.addLocked(s)
+	p.mu.Unlock()
+}
+
 // Roots returns the root sessions.
 func (p *TrustPool) Roots() []*Session {
 	p.mu.RLock()

@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"goatdb"
+)
+
+var task = goatdb.Schema{NS: "task", Version: 1, Fields: goatdb.Fields{
+	"title": {Type: goatdb.String, Required: true},
+	"done":  {Type: goatdb.Bool},
+	"tags":  {Type: goatdb.Set},
+}}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// cluster is a server on 127.0.0.1 and clients that sync with it.
+type cluster struct {
+	t      testing.TB
+	server *goatdb.DB
+	http   *httptest.Server
+}
+
+func newCluster(t *testing.T) *cluster { return newClusterTB(t) }
+
+func newClusterTB(t testing.TB) *cluster {
+	t.Helper()
+	db, err := goatdb.Open(context.Background(), t.TempDir(), &goatdb.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Registry().Register(task)
+	srv, err := New(Config{DB: db, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		db.Close()
+	})
+	return &cluster{t: t, server: db, http: hs}
+}
+
+func (c *cluster) client() *goatdb.DB {
+	c.t.Helper()
+	db, err := goatdb.Open(context.Background(), c.t.TempDir(), &goatdb.Options{Peers: []string{c.http.URL}, Logger: quiet})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	db.Registry().Register(task)
+	c.t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func mustSync(t *testing.T, db *goatdb.DB, repo string) goatdb.SyncStats {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := db.Sync(ctx, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestTwoClientsSyncThroughServer(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.client(), c.client()
+	if _, err := a.Set("/data/tasks/t1", &task, goatdb.Data{"title": "from a", "tags": []string{"x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := mustSync(t, a, "/data/tasks"); st.Sent == 0 {
+		t.Fatalf("a sent nothing: %+v", st)
+	}
+	mustSync(t, b, "/data/tasks")
+	d, err := b.Get("/data/tasks/t1")
+	if err != nil || d["title"] != "from a" {
+		t.Fatalf("b reads %v %v", d, err)
+	}
+	// The server verified and stored the client's commit.
+	if d, err := c.server.Get("/data/tasks/t1"); err != nil || d["title"] != "from a" {
+		t.Fatalf("server reads %v %v", d, err)
+	}
+
+	// Concurrent edits on both clients merge to one value everywhere.
+	ia, _ := a.Item("/data/tasks/t1")
+	ib, _ := b.Item("/data/tasks/t1")
+	ia.Set("done", true)
+	ib.Update(goatdb.Data{"title": "renamed by b"})
+	a.Flush(context.Background())
+	b.Flush(context.Background())
+	for range 3 {
+		mustSync(t, a, "/data/tasks")
+		mustSync(t, b, "/data/tasks")
+	}
+	da, _ := a.Get("/data/tasks/t1")
+	db, _ := b.Get("/data/tasks/t1")
+	if da["done"] != true || da["title"] != "renamed by b" || db["done"] != true || db["title"] != "renamed by b" {
+		t.Fatalf("diverged: a=%v b=%v", da, db)
+	}
+}
+
+func TestBackgroundSyncPropagates(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.client(), c.client()
+	// Opening the repository on b makes background sync keep it current.
+	if _, err := b.Keys("/data/tasks"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Set("/data/tasks/bg", &task, goatdb.Data{"title": "in the background"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if d, err := b.Get("/data/tasks/bg"); err == nil && d["title"] == "in the background" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the write never reached the other client")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestBatchSyncRefusals(t *testing.T) {
+	c := newCluster(t)
+	post := func(body, sig string) int {
+		req, _ := http.NewRequest(http.MethodPost, c.http.URL+"/batch-sync", strings.NewReader(body))
+		if sig != "" {
+			req.Header.Set("x-goat-sig", sig)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(`[]`, ""); code != http.StatusBadRequest {
+		t.Errorf("unsigned: %d", code)
+	}
+	if code := post(`[]`, "garbage"); code != http.StatusForbidden {
+		t.Errorf("bad signature: %d", code)
+	}
+	resp, err := http.Get(c.http.URL + "/HEALTHY")
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") == "" {
+		t.Fatalf("health: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, _ = http.Get(c.http.URL + "/metrics")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `goatdb_http_requests_total{endpoint="batch_sync",code="403"} 1`) {
+		t.Fatalf("metrics:\n%s", b)
+	}
+}

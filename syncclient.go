@@ -1,0 +1,391 @@
+package goatdb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"goatdb/internal/bloom"
+	"goatdb/internal/itempath"
+	"goatdb/internal/syncproto"
+	"goatdb/internal/trust"
+)
+
+// Sync timing, as upstream's client: a repository is synced every 300 ms
+// right after a change, backing off to every 1.5 s over 20 s of quiet.
+const (
+	syncMinInterval = 300 * time.Millisecond
+	syncMaxInterval = 1500 * time.Millisecond
+	syncEaseOver    = 20 * time.Second
+	syncTimeout     = 10 * time.Second
+	// maxBatchRepos is how many repositories one request carries
+	// (upstream's scheduler sends at most 28).
+	maxBatchRepos = 28
+	// maxSyncRounds bounds an explicit Sync.
+	maxSyncRounds = 50
+)
+
+// ErrPeerVersion is returned when a peer answers with another protocol
+// version; upstream's client goes offline then, and so does ours.
+var ErrPeerVersion = errors.New("goatdb: peer speaks another protocol version")
+
+// peer is one server this database syncs with.
+type peer struct {
+	db  *DB
+	url string
+	hc  *http.Client
+
+	mu      sync.Mutex // guards repos and serialises rounds
+	repos   map[string]*peerRepo
+	touched time.Time
+	fails   int
+
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+	// ctx ends when the database closes, cutting a round in flight short.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	link     pushLink
+	pushDone chan struct{}
+}
+
+// peerRepo is what this database knows of one repository at the peer: the
+// filter and size from the peer's last reply.
+type peerRepo struct {
+	filter *bloom.Filter
+	size   int
+}
+
+func newPeer(db *DB, url string) *peer {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &peer{
+		ctx:      ctx,
+		cancel:   cancel,
+		db:       db,
+		url:      strings.TrimRight(url, "/"),
+		hc:       &http.Client{Timeout: syncTimeout},
+		repos:    map[string]*peerRepo{},
+		wake:     make(chan struct{}, 1),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+		pushDone: make(chan struct{}),
+	}
+}
+
+// touch asks for a round soon; it never blocks.
+func (p *peer) touch() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run syncs every loaded repository in the background until stopped,
+// more often right after changes, backing off after failures: the
+// database works offline and catches up when the peer is back.
+func (p *peer) run() {
+	defer close(p.done)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-p.wake:
+			p.mu.Lock()
+			p.touched = time.Now()
+			p.mu.Unlock()
+		case <-timer.C:
+		}
+		ctx, cancel := context.WithTimeout(p.ctx, syncTimeout)
+		st, err := p.round(ctx, p.db.loadedRepoPaths())
+		cancel()
+		p.mu.Lock()
+		if err != nil {
+			p.fails++
+			if p.fails == 1 || p.fails%20 == 0 {
+				p.db.opts.Logger.Warn("sync with peer failed; retrying", "peer", p.url, "failures", p.fails, "err", err)
+			}
+		} else {
+			if p.fails > 0 {
+				p.db.opts.Logger.Info("sync with peer restored", "peer", p.url)
+			}
+			p.fails = 0
+			if st.Received > 0 || st.Sent > 0 {
+				p.touched = time.Now()
+			}
+		}
+		next := p.intervalLocked()
+		p.mu.Unlock()
+		timer.Reset(next)
+	}
+}
+
+// intervalLocked is upstream's ease-in-expo schedule, stretched by
+// failures so an unreachable peer is not hammered.
+func (p *peer) intervalLocked() time.Duration {
+	f := min(1, float64(time.Since(p.touched))/float64(syncEaseOver))
+	d := syncMinInterval + time.Duration(float64(syncMaxInterval-syncMinInterval)*math.Pow(2, 10*f-10))
+	if p.fails > 0 {
+		d = min(d*time.Duration(1<<min(p.fails, 5)), 30*time.Second)
+	}
+	return d
+}
+
+// round runs one batch-sync exchange for repos and admits what comes back.
+func (p *peer) round(ctx context.Context, repos []string) (SyncStats, error) {
+	var st SyncStats
+	if err := p.db.ensureGrant(ctx, p); err != nil {
+		return st, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// Sessions first: later repositories' commits verify only once their
+	// signers' sessions are known.
+	slices.SortStableFunc(repos, func(a, b string) int {
+		return boolInt(b == sessionsRepo) - boolInt(a == sessionsRepo)
+	})
+	for len(repos) > 0 {
+		n := min(len(repos), maxBatchRepos)
+		s, err := p.batchLocked(ctx, repos[:n])
+		st.Received += s.Received
+		st.Rejected += s.Rejected
+		st.Sent += s.Sent
+		if err != nil {
+			return st, err
+		}
+		repos = repos[n:]
+	}
+	return st, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (p *peer) batchLocked(ctx context.Context, repos []string) (SyncStats, error) {
+	var st SyncStats
+	var req []syncproto.Entry
+	for _, path := range repos {
+		rp, err := itempath.ParseRepo(path)
+		if err != nil {
+			return st, err
+		}
+		ids, lines, err := p.db.readableCommits(rp, p.db.CurrentSession())
+		if err != nil {
+			return st, err
+		}
+		byID := make(map[string][]byte, len(ids))
+		for i, id := range ids {
+			byID[id] = lines[i]
+		}
+		state := p.repos[path]
+		if state == nil {
+			state = &peerRepo{}
+			p.repos[path] = state
+		}
+		msg, _ := syncproto.Build(syncproto.BuildInput{
+			PeerFilter:     state.filter,
+			IDs:            ids,
+			Commit:         func(id string) []byte { return byID[id] },
+			LocalSize:      len(ids),
+			PeerSize:       state.size,
+			Cycles:         1,
+			IncludeMissing: state.filter != nil,
+			Ver:            BuildVersion,
+			MaxBytes:       DefaultSyncLimits.PageBytes,
+		})
+		st.Sent += len(msg.Commits)
+		req = append(req, syncproto.Entry{Path: path, Msg: msg})
+	}
+	resp, err := p.post(ctx, "/batch-sync", syncproto.AppendBatchRequest(nil, req), true)
+	if err != nil {
+		return st, err
+	}
+	res, err := syncproto.DecodeBatchResponse(resp, syncproto.DefaultLimits)
+	if err != nil {
+		return st, fmt.Errorf("goatdb: sync with %s: %w", p.url, err)
+	}
+	if len(res) != len(req) {
+		return st, fmt.Errorf("goatdb: sync with %s: %d replies to %d requests", p.url, len(res), len(req))
+	}
+	for _, e := range res {
+		if e.Msg.Ver != BuildVersion {
+			return st, fmt.Errorf("%w: %s answers version %v", ErrPeerVersion, p.url, e.Msg.Ver)
+		}
+		state := p.repos[e.Path]
+		if state == nil {
+			continue // a reply for a repository not asked about
+		}
+		state.filter, state.size = e.Msg.Filter, e.Msg.Size
+		if len(e.Msg.Commits) == 0 {
+			continue
+		}
+		lines := make([][]byte, len(e.Msg.Commits))
+		for i, c := range e.Msg.Commits {
+			lines[i] = c
+		}
+		rep, err := p.db.Receive(ctx, e.Path, lines)
+		if err != nil {
+			return st, err
+		}
+		st.Received += rep.Accepted
+		st.Rejected += rep.Rejected
+		if rep.Rejected > 0 {
+			p.db.opts.Logger.Warn("peer sent commits that were refused", "peer", p.url, "repo", e.Path,
+				"refused", rep.Rejected, "first", rep.Reasons[0])
+		}
+	}
+	return st, nil
+}
+
+// post sends body to the peer and returns the 200 response body.
+func (p *peer) post(ctx context.Context, path string, body []byte, sign bool) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if sign && p.db.currentSession() != nil {
+		sig, err := trust.SignRequest(p.db.currentSession(), time.Now())
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set(trust.RequestHeader, sig)
+	}
+	resp, err := p.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("goatdb: %s%s: %s: %s", p.url, path, resp.Status, bytes.TrimSpace(b[:min(len(b), 200)]))
+	}
+	return b, nil
+}
+
+// Sync runs sync rounds for the repository at repoPath with every peer
+// until neither side has anything new for the other (or ctx ends), and
+// returns the first error. Background sync does this anyway; Sync is for
+// when the caller must know the repository is up to date now.
+func (db *DB) Sync(ctx context.Context, repoPath string) (SyncStats, error) {
+	var total SyncStats
+	p, err := itempath.ParseRepo(repoPath)
+	if err != nil {
+		return total, err
+	}
+	if _, err := db.repo(p); err != nil {
+		return total, err
+	}
+	if len(db.peers) == 0 {
+		return total, errors.New("goatdb: Sync: no peers configured (Options.Peers)")
+	}
+	for _, pr := range db.peers {
+		repos := []string{p.RepoPath()}
+		if p.RepoPath() != sessionsRepo {
+			repos = append([]string{sessionsRepo}, repos...)
+		}
+		for round := 0; ; round++ {
+			if round == maxSyncRounds {
+				return total, fmt.Errorf("goatdb: Sync %s with %s: still changing after %d rounds", repoPath, pr.url, round)
+			}
+			st, err := pr.round(ctx, slices.Clone(repos))
+			total.Received += st.Received
+			total.Rejected += st.Rejected
+			total.Sent += st.Sent
+			if err != nil {
+				return total, err
+			}
+			// The first round only learns the peer's filter; after that a
+			// round that moves nothing either way means both are equal.
+			if round > 0 && st.Received == 0 && st.Sent == 0 {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// loadedRepoPaths lists the repositories this database has loaded: the
+// ones background sync keeps in step.
+func (db *DB) loadedRepoPaths() []string {
+	m := db.loaded.Load()
+	if m == nil {
+		return nil
+	}
+	out := make([]string, 0, len(*m))
+	for path := range *m {
+		out = append(out, path)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ensureGrant obtains a session from the peer the first time, when this
+// database made its own anonymous session because it had none: it proposes
+// that session's id, so commits signed offline verify once the peer knows
+// it. A peer that assigns another id (upstream does) gets the new id used
+// from then on.
+func (db *DB) ensureGrant(ctx context.Context, p *peer) error {
+	db.grantMu.Lock()
+	defer db.grantMu.Unlock()
+	cur := db.currentSession()
+	if cur == nil || cur.IsRoot() || len(db.pool.Roots()) > 0 {
+		return nil
+	}
+	jwk, err := trust.EncodePublicJWK(cur.PublicKey)
+	if err != nil {
+		return err
+	}
+	body, _ := json.Marshal(map[string]any{"publicKey": json.RawMessage(jwk), "id": cur.ID})
+	resp, err := p.post(ctx, "/auth/session", body, false)
+	if err != nil {
+		return fmt.Errorf("goatdb: getting a session from %s: %w", p.url, err)
+	}
+	var g struct {
+		Session trust.EncodedSession   `json:"session"`
+		Roots   []trust.EncodedSession `json:"roots"`
+	}
+	if err := json.Unmarshal(resp, &g); err != nil || len(g.Roots) == 0 {
+		return fmt.Errorf("goatdb: %s granted no usable session: %v", p.url, err)
+	}
+	granted, err := g.Session.Decode()
+	if err != nil {
+		return err
+	}
+	if !granted.PublicKey.Equal(cur.PublicKey) {
+		return fmt.Errorf("goatdb: %s granted a session for another key", p.url)
+	}
+	granted.PrivateKey = cur.PrivateKey
+	var roots []*trust.Session
+	for i := range g.Roots {
+		r, err := g.Roots[i].Decode()
+		if err != nil {
+			return err
+		}
+		roots = append(roots, r.Public())
+	}
+	if granted.ID != cur.ID {
+		db.opts.Logger.Warn("the peer assigned a new session id; commits signed with the old one will not verify there",
+			"peer", p.url, "old", cur.ID, "new", granted.ID)
+	}
+	return db.adoptSession(granted, roots)
+}
