@@ -45,7 +45,7 @@ type DB struct {
 	// cur is the session this database signs with; a peer may hand it a
 	// new one (see ensureGrant).
 	cur     atomic.Pointer[trust.Session]
-	grantMu sync.Mutex
+	grantMu sync.RWMutex       // held for writing while a grant changes the session
 	replay  *trust.ReplayGuard // request signatures seen in their window
 	peers   []*peer
 	// watchers are called with every commit added (see WatchCommits);

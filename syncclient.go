@@ -32,6 +32,8 @@ const (
 	maxBatchRepos = 28
 	// maxSyncRounds bounds an explicit Sync.
 	maxSyncRounds = 50
+	// maxOffers is upstream's COMMIT_SUBMIT_RETRY.
+	maxOffers = 10
 )
 
 // ErrPeerVersion is returned when a peer answers with another protocol
@@ -44,8 +46,13 @@ type peer struct {
 	url string
 	hc  *http.Client
 
-	mu      sync.Mutex // guards repos and serialises rounds
-	repos   map[string]*peerRepo
+	mu    sync.Mutex // guards repos and offers, and serialises rounds
+	repos map[string]*peerRepo
+	// offers counts how often each commit was sent to the peer. A commit
+	// the peer keeps refusing (a session it will not admit, say) is
+	// offered maxOffers times per process and then left out, as upstream's
+	// client does, instead of being resent forever.
+	offers  map[string]int
 	touched time.Time
 	fails   int
 
@@ -76,6 +83,7 @@ func newPeer(db *DB, url string) *peer {
 		url:      strings.TrimRight(url, "/"),
 		hc:       &http.Client{Timeout: syncTimeout},
 		repos:    map[string]*peerRepo{},
+		offers:   map[string]int{},
 		wake:     make(chan struct{}, 1),
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
@@ -111,6 +119,9 @@ func (p *peer) run() {
 		ctx, cancel := context.WithTimeout(p.ctx, syncTimeout)
 		st, err := p.round(ctx, p.db.loadedRepoPaths())
 		cancel()
+		if p.ctx.Err() != nil {
+			return // closing: the round was cut short on purpose
+		}
 		p.mu.Lock()
 		if err != nil {
 			p.fails++
@@ -146,9 +157,32 @@ func (p *peer) intervalLocked() time.Duration {
 // round runs one batch-sync exchange for repos and admits what comes back.
 func (p *peer) round(ctx context.Context, repos []string) (SyncStats, error) {
 	var st SyncStats
-	if err := p.db.ensureGrant(ctx, p); err != nil {
+	if err := p.db.ensureGrant(ctx, p, false); err != nil {
 		return st, err
 	}
+	st, err := p.roundGranted(ctx, repos)
+	if isForbidden(err) {
+		// The peer does not know our session: a database that started on
+		// its own (its own root) and now has a server. Ask it to admit
+		// our session, then try again.
+		if gerr := p.db.ensureGrant(ctx, p, true); gerr != nil {
+			return st, errors.Join(err, gerr)
+		}
+		st, err = p.roundGranted(ctx, repos)
+	}
+	return st, err
+}
+
+// roundGranted runs a round while no grant is changing the session, so that
+// what comes back is checked against the roots the grant brings.
+func (p *peer) roundGranted(ctx context.Context, repos []string) (SyncStats, error) {
+	p.db.grantMu.RLock()
+	defer p.db.grantMu.RUnlock()
+	return p.roundOnce(ctx, repos)
+}
+
+func (p *peer) roundOnce(ctx context.Context, repos []string) (SyncStats, error) {
+	var st SyncStats
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// Sessions first: later repositories' commits verify only once their
@@ -162,6 +196,7 @@ func (p *peer) round(ctx context.Context, repos []string) (SyncStats, error) {
 		st.Received += s.Received
 		st.Rejected += s.Rejected
 		st.Sent += s.Sent
+		st.Fresh += s.Fresh
 		if err != nil {
 			return st, err
 		}
@@ -199,9 +234,19 @@ func (p *peer) batchLocked(ctx context.Context, repos []string) (SyncStats, erro
 			p.repos[path] = state
 		}
 		msg, _ := syncproto.Build(syncproto.BuildInput{
-			PeerFilter:     state.filter,
-			IDs:            ids,
-			Commit:         func(id string) []byte { return byID[id] },
+			PeerFilter: state.filter,
+			IDs:        ids,
+			Commit: func(id string) []byte {
+				n := p.offers[id]
+				if n >= maxOffers {
+					return nil
+				}
+				if n == 0 {
+					st.Fresh++
+				}
+				p.offers[id] = n + 1
+				return byID[id]
+			},
 			LocalSize:      len(ids),
 			PeerSize:       state.size,
 			Cycles:         1,
@@ -277,9 +322,23 @@ func (p *peer) post(ctx context.Context, path string, body []byte, sign bool) ([
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("goatdb: %s%s: %s: %s", p.url, path, resp.Status, bytes.TrimSpace(b[:min(len(b), 200)]))
+		return nil, &statusError{code: resp.StatusCode, msg: fmt.Sprintf("goatdb: %s%s: %s: %s", p.url, path, resp.Status, bytes.TrimSpace(b[:min(len(b), 200)]))}
 	}
 	return b, nil
+}
+
+// statusError is a peer's non-200 answer.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
+
+// isForbidden reports whether the peer refused our session.
+func isForbidden(err error) bool {
+	var se *statusError
+	return errors.As(err, &se) && se.code == http.StatusForbidden
 }
 
 // Sync runs sync rounds for the repository at repoPath with every peer
@@ -315,8 +374,9 @@ func (db *DB) Sync(ctx context.Context, repoPath string) (SyncStats, error) {
 				return total, err
 			}
 			// The first round only learns the peer's filter; after that a
-			// round that moves nothing either way means both are equal.
-			if round > 0 && st.Received == 0 && st.Sent == 0 {
+			// round that brings nothing and offers nothing new means both
+			// sides hold all they will take from each other.
+			if round > 0 && st.Received == 0 && st.Fresh == 0 {
 				break
 			}
 		}
@@ -344,11 +404,14 @@ func (db *DB) loadedRepoPaths() []string {
 // that session's id, so commits signed offline verify once the peer knows
 // it. A peer that assigns another id (upstream does) gets the new id used
 // from then on.
-func (db *DB) ensureGrant(ctx context.Context, p *peer) error {
+//
+// force asks even when this database has a session the peer should know:
+// after the peer refused it.
+func (db *DB) ensureGrant(ctx context.Context, p *peer, force bool) error {
 	db.grantMu.Lock()
 	defer db.grantMu.Unlock()
 	cur := db.currentSession()
-	if cur == nil || cur.IsRoot() || len(db.pool.Roots()) > 0 {
+	if cur == nil || (!force && (cur.IsRoot() || len(db.pool.Roots()) > 0)) {
 		return nil
 	}
 	jwk, err := trust.EncodePublicJWK(cur.PublicKey)
@@ -375,6 +438,11 @@ func (db *DB) ensureGrant(ctx context.Context, p *peer) error {
 		return fmt.Errorf("goatdb: %s granted a session for another key", p.url)
 	}
 	granted.PrivateKey = cur.PrivateKey
+	if granted.ID == cur.ID && cur.IsRoot() {
+		// We keep our own root authority locally; the peer now knows our
+		// key as an ordinary session.
+		granted = cur
+	}
 	var roots []*trust.Session
 	for i := range g.Roots {
 		r, err := g.Roots[i].Decode()

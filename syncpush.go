@@ -82,7 +82,7 @@ func (p *peer) runPush() {
 func (p *peer) pushOnce() error {
 	ctx, cancel := context.WithCancel(p.ctx)
 	defer cancel()
-	if err := p.db.ensureGrant(ctx, p); err != nil {
+	if err := p.db.ensureGrant(ctx, p, false); err != nil {
 		return err
 	}
 	url := "ws" + strings.TrimPrefix(p.url, "http") + "/push"

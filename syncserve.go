@@ -101,7 +101,10 @@ func (db *DB) HandleBatchSync(ctx context.Context, from Session, body []byte, li
 
 // SyncStats count the commits of one sync exchange.
 type SyncStats struct {
-	Received, Rejected, Sent int
+	Received int // commits admitted here
+	Rejected int // commits refused here
+	Sent     int // commits sent to the peer
+	Fresh    int // of those, the ones sent for the first time
 }
 
 func (db *DB) syncRepo(ctx context.Context, from Session, path string, msg *syncproto.Message, lim SyncLimits) (*syncproto.Message, syncRound, error) {
