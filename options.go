@@ -37,6 +37,10 @@ type Options struct {
 	// an unreachable peer is retried with back-off. A new data directory
 	// with peers gets its session from the first peer it reaches.
 	Peers []string
+	// SyncProgress, when set, is told after every round of an explicit
+	// Sync how far it has got (commits received and sent so far), so that
+	// a long catch-up can show progress. It runs on Sync's goroutine.
+	SyncProgress func(repo, peer string, round int, total SyncStats)
 }
 
 func (o *Options) withDefaults() Options {

@@ -3,6 +3,7 @@ package goatdb
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"goatdb/internal/commit"
 	"goatdb/internal/itempath"
@@ -19,6 +20,8 @@ type ReceiveReport struct {
 	Rejected   int // commits refused: malformed, unauthentic or not allowed
 	// Reasons details the first rejections.
 	Reasons []string
+	// Verify is the time spent verifying signatures.
+	Verify time.Duration
 }
 
 func (rep *ReceiveReport) reject(format string, args ...any) {
@@ -83,7 +86,9 @@ func (db *DB) Receive(ctx context.Context, repoPath string, lines [][]byte) (Rec
 	}
 	admitted := fresh
 	if !db.opts.Trusted {
+		start := time.Now()
 		admitted = db.verifyReceived(p.RepoPath(), isSessions, fresh, &rep)
+		rep.Verify = time.Since(start)
 	} else if isSessions {
 		for _, c := range fresh {
 			if s, err := trust.SessionFromCommit(c); err == nil && db.pool != nil {

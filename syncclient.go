@@ -290,6 +290,7 @@ func (p *peer) batchLocked(ctx context.Context, repos []string) (SyncStats, erro
 		}
 		st.Received += rep.Accepted
 		st.Rejected += rep.Rejected
+		st.Verify += rep.Verify
 		if rep.Rejected > 0 {
 			p.db.opts.Logger.Warn("peer sent commits that were refused", "peer", p.url, "repo", e.Path,
 				"refused", rep.Rejected, "first", rep.Reasons[0])
@@ -370,8 +371,12 @@ func (db *DB) Sync(ctx context.Context, repoPath string) (SyncStats, error) {
 			total.Received += st.Received
 			total.Rejected += st.Rejected
 			total.Sent += st.Sent
+			total.Verify += st.Verify
 			if err != nil {
 				return total, err
+			}
+			if f := db.opts.SyncProgress; f != nil {
+				f(p.RepoPath(), pr.url, round+1, total)
 			}
 			// The first round only learns the peer's filter; after that a
 			// round that brings nothing and offers nothing new means both

@@ -94,6 +94,7 @@ func (db *DB) HandleBatchSync(ctx context.Context, from Session, body []byte, li
 		st.Received += round.received.Accepted
 		st.Rejected += round.received.Rejected
 		st.Sent += round.sent
+		st.Verify += round.received.Verify
 		out = append(out, syncproto.Entry{Path: e.Path, Msg: res})
 	}
 	return syncproto.AppendBatchResponse(nil, out), st, nil
@@ -105,6 +106,8 @@ type SyncStats struct {
 	Rejected int // commits refused here
 	Sent     int // commits sent to the peer
 	Fresh    int // of those, the ones sent for the first time
+	// Verify is the time spent verifying the signatures of what arrived.
+	Verify time.Duration
 }
 
 func (db *DB) syncRepo(ctx context.Context, from Session, path string, msg *syncproto.Message, lim SyncLimits) (*syncproto.Message, syncRound, error) {

@@ -18,6 +18,7 @@ type serverMetrics struct {
 	rejected   *metrics.Counter
 	sent       *metrics.Counter
 	syncRounds *metrics.Histogram
+	verify     *metrics.Histogram
 	peers      *metrics.Gauge
 }
 
@@ -38,6 +39,9 @@ func newServerMetrics() *serverMetrics {
 		syncRounds: reg.NewHistogram("goatdb_sync_round_duration_seconds",
 			"Time to handle one sync batch: verifying and storing what arrived, building the reply.",
 			metrics.ExponentialBuckets(0.0001, 4, 10)),
+		verify: reg.NewHistogram("goatdb_verify_duration_seconds",
+			"Time spent verifying the signatures of the commits one request or push frame brought.",
+			metrics.ExponentialBuckets(0.0001, 4, 10)),
 		peers: reg.NewGauge("goatdb_connected_peers",
 			"Peers connected for realtime push."),
 	}
@@ -53,6 +57,9 @@ func (m *serverMetrics) sync(st goatdb.SyncStats, d time.Duration) {
 	m.rejected.Add(float64(st.Rejected))
 	m.sent.Add(float64(st.Sent))
 	m.syncRounds.ObserveDuration(d)
+	if st.Received+st.Rejected > 0 {
+		m.verify.ObserveDuration(st.Verify)
+	}
 }
 
 func (m *serverMetrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -157,7 +157,7 @@ func (s *Server) handlePush(w http.ResponseWriter, r *http.Request) {
 			ws.Close(websocket.StatusPolicyViolation, "refused")
 			return
 		}
-		s.metrics.sync(goatdb.SyncStats{Received: rep.Accepted, Rejected: rep.Rejected}, time.Since(start))
+		s.metrics.sync(goatdb.SyncStats{Received: rep.Accepted, Rejected: rep.Rejected, Verify: rep.Verify}, time.Since(start))
 	}
 }
 

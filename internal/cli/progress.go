@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"goatdb"
 	"io"
 	"log/slog"
 	"os"
@@ -46,4 +47,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// syncProgress shows an explicit sync's rounds: a line that updates in
+// place on a terminal, a log record per round that moved commits
+// otherwise.
+func syncProgress(w io.Writer, logger *slog.Logger) func(repo, peer string, round int, total goatdb.SyncStats) {
+	term := isTerminal(w)
+	return func(repo, peer string, round int, total goatdb.SyncStats) {
+		if term {
+			fmt.Fprintf(w, "\rsyncing %s with %s: round %d, received %d, sent %d", repo, peer, round, total.Received, total.Sent)
+			return
+		}
+		if total.Received+total.Sent > 0 {
+			logger.Info("syncing", "repo", repo, "peer", peer, "round", round, "received", total.Received, "sent", total.Sent)
+		}
+	}
 }

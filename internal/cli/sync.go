@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"goatdb"
 )
@@ -21,7 +22,8 @@ func runSync(e env, args []string) error {
 		return usagef("--peer is required")
 	}
 	ctx := e.ctx
-	db, err := df.open(ctx, &goatdb.Options{Peers: peers})
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	db, err := df.open(ctx, &goatdb.Options{Peers: peers, Logger: logger, SyncProgress: syncProgress(e.stderr, logger)})
 	if err != nil {
 		return err
 	}
@@ -35,6 +37,9 @@ func runSync(e env, args []string) error {
 	var total goatdb.SyncStats
 	for _, r := range repos {
 		st, err := db.Sync(ctx, r)
+		if isTerminal(e.stderr) {
+			fmt.Fprintln(e.stderr)
+		}
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", r, err)
 		}
