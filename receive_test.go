@@ -42,18 +42,24 @@ func newReceiver(t *testing.T) *receiver {
 // by signer (nil: unsigned).
 func (rc *receiver) line(key, claimed string, signer *trust.Session, title string) []byte {
 	rc.t.Helper()
+	return rc.lineAt(key, claimed, signer, title, time.Now())
+}
+
+// lineAt is line for a commit made (and signed) at the time at.
+func (rc *receiver) lineAt(key, claimed string, signer *trust.Session, title string, at time.Time) []byte {
+	rc.t.Helper()
 	s, _ := rc.db.Registry().Get("all/1")
 	it, err := value.NewItem(s, Data{"title": title})
 	if err != nil {
 		rc.t.Fatal(err)
 	}
 	c := &commit.Commit{Ver: repo.BuildVersion, ID: repo.NewID(), Key: key, Session: claimed,
-		TS: time.Now().UnixMilli(), Org: "localhost", ConnID: "peerconn", Record: it.AppendRecord(nil)}
+		TS: at.UnixMilli(), Org: "localhost", ConnID: "peerconn", Record: it.AppendRecord(nil)}
 	c.AF, c.AC = commit.NewAncestors(nil)
 	if signer != nil {
 		// Signed the low-level way, so that a test can sign a commit that
 		// claims another session (SignCommit refuses to).
-		sig, err := trust.SignData(signer, c.EncodeUnsigned(), nil, time.Now())
+		sig, err := trust.SignData(signer, c.EncodeUnsigned(), nil, at)
 		if err != nil {
 			rc.t.Fatal(err)
 		}
@@ -93,11 +99,11 @@ func TestReceiveRejects(t *testing.T) {
 	defer rc.db.Close()
 	root := rc.db.currentSession()
 	mallory, _ := trust.NewSession("mallory", 0) // never admitted
-	expired, _ := trust.NewSession("bob", time.Millisecond)
+	expired, _ := trust.NewSession("bob", 0)
+	expired.Expiration = time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	if err := rc.db.addSession(expired); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(5 * time.Millisecond)
 
 	tampered := rc.line("t2", rc.alice.ID, rc.alice, "original")
 	tampered = []byte(strings.Replace(string(tampered), "original", "tampered", 1))
@@ -212,13 +218,14 @@ func TestReceiveTrusted(t *testing.T) {
 func TestReceiveHistoryOfExpiredSessions(t *testing.T) {
 	rc := newReceiver(t)
 	defer rc.db.Close()
-	shortLived, _ := trust.NewSession("carol", 50*time.Millisecond)
-	if err := rc.db.addSession(shortLived); err != nil {
+	expiry := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
+	carol, _ := trust.NewSession("carol", 0)
+	carol.Expiration = expiry
+	if err := rc.db.addSession(carol); err != nil {
 		t.Fatal(err)
 	}
-	old := rc.line("h1", shortLived.ID, shortLived, "made in time")
-	time.Sleep(80 * time.Millisecond)
-	late := rc.line("h2", shortLived.ID, shortLived, "made too late")
+	old := rc.lineAt("h1", carol.ID, carol, "made in time", expiry.Add(-time.Minute))
+	late := rc.lineAt("h2", carol.ID, carol, "made too late", expiry.Add(time.Minute))
 	rep := rc.receive("/data/all", old, late)
 	if rep.Accepted != 1 || rep.Rejected != 1 || !strings.Contains(rep.Reasons[0], "expired") {
 		t.Fatalf("%+v", rep)

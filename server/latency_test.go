@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 // edit at once, with a channel that reports each commit b receives.
 func latencyPair(t testing.TB) (a *goatdb.DB, seen chan string) {
 	c := newClusterTB(t)
+	defer waitPushPeers(t, c.http.URL, 2)
 	open := func() *goatdb.DB {
 		db, err := goatdb.Open(context.Background(), t.TempDir(), &goatdb.Options{
 			Peers: []string{c.http.URL}, Logger: quiet, CommitDelay: -1})
@@ -67,7 +70,6 @@ func waitFor(t testing.TB, seen chan string, marker string) {
 // the other client well before a bloom round would bring it.
 func TestPushReachesOtherClient(t *testing.T) {
 	a, seen := latencyPair(t)
-	time.Sleep(500 * time.Millisecond) // let both push channels connect
 	marker := "pushed-" + fmt.Sprint(time.Now().UnixNano())
 	if _, err := a.Set("/data/tasks/p1", &task, goatdb.Data{"title": marker}); err != nil {
 		t.Fatal(err)
@@ -80,7 +82,6 @@ func TestPushReachesOtherClient(t *testing.T) {
 // the 50th, 95th and 99th percentiles.
 func BenchmarkSyncLatency(b *testing.B) {
 	a, seen := latencyPair(b)
-	time.Sleep(500 * time.Millisecond)
 	var lat []time.Duration
 	i := 0
 	for b.Loop() {
@@ -98,4 +99,25 @@ func BenchmarkSyncLatency(b *testing.B) {
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.95), "p95-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
+}
+
+// waitPushPeers returns once n peers hold a realtime channel to the server,
+// as its metrics report.
+func waitPushPeers(t testing.TB, url string, n int) {
+	want := fmt.Sprintf("goatdb_connected_peers %d\n", n)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url + "/metrics")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d push peers never connected", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -61,9 +61,6 @@ func runBin(t *testing.T, bin string, args ...string) string {
 // identity, settings.json, is restored from elsewhere); a client's next
 // sync gives everything back.
 func TestProcessesSyncAndHealAServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs processes")
-	}
 	bin := goatdbBinary(t)
 	schemaFile := filepath.Join(t.TempDir(), "s.json")
 	os.WriteFile(schemaFile, []byte(taskSchema), 0o644)
