@@ -52,6 +52,10 @@ type DB struct {
 	// copied on write, so that calling them takes no lock.
 	watchers  atomic.Pointer[[]*watcher]
 	watcherMu sync.Mutex
+	// qmu guards queries (shared by id) and changes to live.
+	qmu     sync.Mutex
+	queries map[string]*Query
+	live    atomic.Pointer[liveQueries]
 }
 
 type repoSlot struct {
@@ -87,13 +91,14 @@ func openFS(ctx context.Context, fsys vfs.FS, dir string, opts *Options) (*DB, e
 		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
 	}
 	db := &DB{
-		dir:    dir,
-		opts:   opts.withDefaults(),
-		fs:     fsys,
-		reg:    schema.NewRegistry(),
-		connID: repo.NewID(),
-		repos:  map[string]*repoSlot{},
-		replay: trust.NewReplayGuard(trust.DefaultReplayCapacity),
+		dir:     dir,
+		opts:    opts.withDefaults(),
+		fs:      fsys,
+		reg:     schema.NewRegistry(),
+		connID:  repo.NewID(),
+		repos:   map[string]*repoSlot{},
+		replay:  trust.NewReplayGuard(trust.DefaultReplayCapacity),
+		queries: map[string]*Query{},
 	}
 	if err := db.initSessions(); err != nil {
 		return nil, fmt.Errorf("goatdb: open %s: %w", dir, err)
@@ -174,6 +179,7 @@ func (db *DB) Close() error {
 	}
 	db.closed.Store(true)
 	db.mu.Unlock()
+	db.closeQueries()
 	// Background sync stops first, so nothing arrives while repositories
 	// close; a final round is left to the next run.
 	for _, p := range db.peers {
@@ -260,6 +266,7 @@ func (db *DB) repo(p itempath.Path) (*repo.Repo, error) {
 			ReadOnly:    db.opts.ReadOnly,
 			Signer:      db.signer(),
 			OnCommit:    func(cs []*commit.Commit) { db.committed(key, cs) },
+			OnValue:     func(k string) { db.valueChanged(key, k) },
 		})
 		if s.err == nil {
 			db.publishLoaded(key, s.r)
@@ -379,11 +386,15 @@ func (db *DB) Raw(path string) (json.RawMessage, error) {
 // Create writes a new item with a fresh random key into the repository at
 // repoPath.
 func (db *DB) Create(repoPath string, s *Schema, d Data) (*Item, error) {
-	p, err := itempath.ParseRepo(repoPath)
+	rp, err := itempath.ParseRepo(repoPath)
 	if err != nil {
 		return nil, err
 	}
-	p.Item = repo.NewID()
+	// A path parsed from the repository's alone has no room for a key.
+	p, err := itempath.ParseItem(rp.RepoPath() + "/" + repo.NewID())
+	if err != nil {
+		return nil, err
+	}
 	return db.put(p, s, d)
 }
 

@@ -139,3 +139,42 @@ func ExampleDB_AddRule() {
 	// false
 	// root
 }
+
+// A live query keeps its results sorted and current as items change.
+func ExampleDB_Query() {
+	dir, _ := os.MkdirTemp("", "goatdb-example")
+	defer os.RemoveAll(dir)
+	db, err := goatdb.Open(context.Background(), dir, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.Registry().Register(Task)
+	for _, title := range []string{"water plants", "buy milk", "call mum"} {
+		if _, err := db.Create("/data/tasks", &Task, goatdb.Data{"title": title}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	open, err := db.Query(goatdb.QuerySpec{
+		Source: "/data/tasks",
+		Schema: &Task,
+		Where:  func(it *goatdb.Item, _ any) bool { return it.Get("done") == false },
+		SortBy: "title",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer open.Close()
+	for _, it := range open.Results() {
+		fmt.Println(it.Get("title"))
+	}
+	// Finishing a task takes it out of the results.
+	milk, _ := open.Find("title", "buy milk")
+	milk.Set("done", true)
+	fmt.Println(open.Count(), "left")
+	// Output:
+	// buy milk
+	// call mum
+	// water plants
+	// 2 left
+}

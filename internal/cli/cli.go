@@ -46,6 +46,7 @@ func verbs() []verb {
 		{"get", "get --dir D [--schema FILE] PATH   print an item as JSON", runGet},
 		{"keys", "keys --dir D [--all] REPO   list item keys", runKeys},
 		{"log", "log --dir D [--raw] PATH   print an item's history, newest first", runLog},
+		{"query", "query --dir D REPO [--where F=V]... [--sort F] [--desc] [--limit N]   print matching items as JSON lines", runQuery},
 		{"check", "check --dir D [--verify-signatures]   verify every repository log", runCheck},
 		{"sync", "sync --dir D --peer URL [REPO]...   sync with a server once, as a client", runSync},
 	}
@@ -111,13 +112,28 @@ func newFlags(e env, name string) *flag.FlagSet {
 
 // parse parses args and turns flag errors into usage errors.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	// Flags may follow positional arguments (goatdb query --dir D REPO
+	// --where F=V); everything after "--" is positional.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // multiFlag collects a repeatable flag.

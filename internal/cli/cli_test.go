@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -169,5 +170,37 @@ func TestCheckVerifySignatures(t *testing.T) {
 	out, _, code = run(t, "check", "--verify-signatures", "--dir", dir)
 	if code != 1 || !strings.Contains(out, "1 failed") {
 		t.Fatalf("a tampered commit: exit %d\n%s", code, out)
+	}
+}
+
+func TestQueryCommand(t *testing.T) {
+	dir := t.TempDir()
+	schemaFile := filepath.Join(t.TempDir(), "s.json")
+	os.WriteFile(schemaFile, []byte(taskSchema), 0o644)
+	for i, title := range []string{"write docs", "ship it", "fix bug"} {
+		tags := `{"$set":["go"]}`
+		if i == 1 {
+			tags = `{"$set":["release"]}`
+		}
+		if _, e, code := run(t, "put", "--dir", dir, "--schema", schemaFile, fmt.Sprintf("/data/tasks/t%d", i),
+			fmt.Sprintf(`{"title":%q,"done":%v,"tags":%s}`, title, i == 2, tags)); code != 0 {
+			t.Fatal(e)
+		}
+	}
+	out, e, code := run(t, "query", "--dir", dir, "/data/tasks", "--where", "tags=go", "--where", "done=false", "--sort", "title")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], `"/data/tasks/t0"`) {
+		t.Fatalf("query: %q", out)
+	}
+	out, _, _ = run(t, "query", "--dir", dir, "/data/tasks", "--sort", "title", "--desc")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "write docs") || !strings.Contains(lines[2], "fix bug") {
+		t.Fatalf("sorted descending: %q", out)
+	}
+	if _, _, code := run(t, "query", "--dir", dir, "/data/tasks", "--where", "novalue"); code != 2 {
+		t.Fatalf("bad --where: exit %d", code)
 	}
 }

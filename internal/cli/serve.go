@@ -16,12 +16,6 @@ import (
 	"goatdb/server"
 )
 
-// stringList collects a repeatable flag.
-type stringList []string
-
-func (l *stringList) String() string     { return fmt.Sprint(*l) }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
 // runServe opens the data directory, loads every repository and serves
 // them (upstream's sync endpoints, metrics, static files) until SIGINT or
 // SIGTERM, then stops accepting, finishes requests in flight, flushes and
@@ -33,7 +27,7 @@ func runServe(e env, args []string) error {
 	org := fs.String("org", "localhost", "organisation id, the same as the clients'")
 	trusted := fs.Bool("trusted", false, "sign and verify nothing (every peer is trusted)")
 	static := fs.String("static", "", "directory of static files to serve (index.html is the fallback)")
-	var peers stringList
+	var peers multiFlag
 	fs.Var(&peers, "peer", "another server to stay in sync with (repeatable)")
 	if err := parse(fs, args); err != nil {
 		return err

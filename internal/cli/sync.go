@@ -13,7 +13,7 @@ import (
 func runSync(e env, args []string) error {
 	fs := newFlags(e, "sync")
 	df := addDBFlags(fs, "")
-	var peers stringList
+	var peers multiFlag
 	fs.Var(&peers, "peer", "server to sync with (repeatable, required)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -496,6 +496,7 @@ func (r *Repo) runDeferredMerges() {
 		if ks := r.keys[key]; ks != nil {
 			r.rebaseLocked(ks)
 		}
+		r.valueChanged(key)
 	}
 	r.armMergeTimerLocked(now)
 }

@@ -80,6 +80,11 @@ type Options struct {
 	// it must return at once and not call back into the repository (sync
 	// uses it to wake its loop and push the commits to peers).
 	OnCommit func(cs []*commit.Commit)
+	// OnValue, when set, is called with a key whose visible value may have
+	// changed: a local edit (pending or committed), commits that arrived,
+	// a merge, a rebase. Same rules as OnCommit: the lock is held, return
+	// at once (live queries use it to know what to re-evaluate).
+	OnValue func(key string)
 	// Rand, when set, makes every random choice (commit ids, which
 	// commits stay full, filter seeds) so that a seeded simulation replays
 	// exactly. It is only used under the repository's lock.
@@ -358,6 +363,7 @@ func (r *Repo) Insert(cs []*commit.Commit) ([]*commit.Commit, error) {
 		if err := r.settleLocked(key); err != nil {
 			r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", key, "err", err)
 		}
+		r.valueChanged(key)
 	}
 	return added, nil
 }
@@ -392,6 +398,13 @@ func (r *Repo) Close() error {
 	cerr := r.finishBatch(batch)
 	r.inflight.Wait()
 	return errors.Join(cerr, r.log.Close())
+}
+
+// valueChanged reports that key's visible value may have changed.
+func (r *Repo) valueChanged(key string) {
+	if r.opts.OnValue != nil {
+		r.opts.OnValue(key)
+	}
 }
 
 // newer reports whether a sorts before b newest first.

@@ -48,6 +48,7 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 		ks.pendingBase = r.headLocked(ks)
 	}
 	ks.pending = it
+	r.valueChanged(key)
 	r.dirty[key] = struct{}{}
 	if r.commitStop == nil {
 		r.commitStop = r.opts.AfterFunc(r.opts.CommitDelay, func() {
@@ -184,6 +185,7 @@ func (r *Repo) installLocked(pc *pendingCommit) {
 	if err := r.settleLocked(pc.key); err != nil {
 		r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", pc.key, "err", err)
 	}
+	r.valueChanged(pc.key)
 }
 
 // commitDirty turns every pending edit into a commit. The commits are
