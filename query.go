@@ -148,10 +148,14 @@ func (db *DB) Query(spec QuerySpec) (*Query, error) {
 	return q, nil
 }
 
-// seed marks every key of the source for evaluation.
+// seed marks every key of the source for evaluation, or, for a shared
+// query with a cache from an earlier run, its cached members and the keys
+// that changed since.
 func (q *Query) seed() {
 	var keys []string
-	if up := q.spec.From; up != nil {
+	if members, changed, ok := q.loadQueryCache(); ok {
+		keys = append(members, changed...)
+	} else if up := q.spec.From; up != nil {
 		up.refresh()
 		up.mu.Lock()
 		for k := range up.members {
@@ -454,7 +458,14 @@ func (q *Query) Close() error {
 		delete(q.db.queries, q.key)
 	}
 	q.db.qmu.Unlock()
-	if !last || !q.closed.CompareAndSwap(false, true) {
+	if !last || q.closed.Load() {
+		return nil
+	}
+	err := q.saveQueryCache()
+	if err != nil {
+		q.db.opts.Logger.Warn("saving a query cache", "query", q.key, "err", err)
+	}
+	if !q.closed.CompareAndSwap(false, true) {
 		return nil
 	}
 	q.db.removeLiveQuery(q)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -254,5 +256,70 @@ func BenchmarkQueryUpdate(b *testing.B) {
 		if q.Count() != 10_000 {
 			b.Fatal("lost an item")
 		}
+	}
+}
+
+// TestQueryCache: a shared query saves its members when it closes; the next
+// run re-evaluates only items changed since, and gets the same results as a
+// full scan, including for changes made while no query ran.
+func TestQueryCache(t *testing.T) {
+	dir := t.TempDir()
+	evaluated := 0
+	spec := func() QuerySpec {
+		return QuerySpec{ID: "even", Source: "/data/all", SortBy: "n", Where: func(it *Item, _ any) bool {
+			evaluated++
+			return int(it.Get("n").(float64))%2 == 0
+		}}
+	}
+	db := openTest(t, dir, &Options{CommitDelay: -1, Trusted: true})
+	for i := range 100 {
+		db.Set(fmt.Sprintf("/data/all/k%d", i), &allTypes, Data{"title": "t", "n": float64(i)})
+	}
+	q, _ := db.Query(spec())
+	if q.Count() != 50 {
+		t.Fatalf("%d even items", q.Count())
+	}
+	db.Close() // saves the cache
+	db = openTest(t, dir, &Options{CommitDelay: -1, Trusted: true})
+	defer db.Close()
+	// Changes made while no query ran: one item becomes odd, one even, one
+	// new even item.
+	it1, _ := db.Item("/data/all/k2")
+	it1.Set("n", 3.0)
+	it2, _ := db.Item("/data/all/k5")
+	it2.Set("n", 6.0)
+	db.Set("/data/all/new", &allTypes, Data{"title": "t", "n": 100.0})
+	evaluated = 0
+	q, _ = db.Query(spec())
+	got := keysOf(q.Results())
+	if evaluated > 50+3 {
+		t.Errorf("evaluated %d items; the cache should spare the 49 unchanged odd ones", evaluated)
+	}
+	full, _ := db.Query(QuerySpec{Source: "/data/all", SortBy: "n", Where: func(it *Item, _ any) bool {
+		return int(it.Get("n").(float64))%2 == 0
+	}})
+	if want := keysOf(full.Results()); !slices.Equal(got, want) {
+		t.Fatalf("from the cache %v\nfull scan %v", got, want)
+	}
+}
+
+// TestQueryCacheDistrusted: a cache that does not parse, or claims more
+// commits than the log holds (the log lost some), is ignored.
+func TestQueryCacheDistrusted(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, &Options{CommitDelay: -1, Trusted: true})
+	defer db.Close()
+	for i := range 10 {
+		db.Set(fmt.Sprintf("/data/all/k%d", i), &allTypes, Data{"title": "t", "n": float64(i)})
+	}
+	path, _ := db.queryCachePath("/data/all", "q")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	for _, bad := range []string{`not json`, `{"age":1000000,"keys":["k1"]}`} {
+		os.WriteFile(path, []byte(bad), 0o644)
+		q, _ := db.Query(QuerySpec{ID: "q", Source: "/data/all"})
+		if q.Count() != 10 {
+			t.Errorf("cache %s: %d results, want 10", bad, q.Count())
+		}
+		q.Close()
 	}
 }

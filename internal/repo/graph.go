@@ -419,3 +419,23 @@ func (r *Repo) CommitValue(id string) (*value.Item, error) {
 	}
 	return r.itemLocked(e)
 }
+
+// KeysSince returns the keys that gained a commit after the repository's
+// age was age (see Age), in no set order: what a cache made at that age
+// must look at again.
+func (r *Repo) KeysSince(age int64) []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if age < 0 {
+		age = 0
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range r.order[min(int(age), len(r.order)):] {
+		if !seen[e.c.Key] {
+			seen[e.c.Key] = true
+			out = append(out, e.c.Key)
+		}
+	}
+	return out
+}
