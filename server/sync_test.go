@@ -119,18 +119,38 @@ func TestBackgroundSyncPropagates(t *testing.T) {
 	if _, err := b.Keys("/data/tasks"); err != nil {
 		t.Fatal(err)
 	}
+	arrived := arrivals(b)
 	if _, err := a.Set("/data/tasks/bg", &task, goatdb.Data{"title": "in the background"}); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if d, err := b.Get("/data/tasks/bg"); err == nil && d["title"] == "in the background" {
-			return
+	waitUntil(t, arrived, func() bool {
+		d, err := b.Get("/data/tasks/bg")
+		return err == nil && d["title"] == "in the background"
+	})
+}
+
+// arrivals signals every commit added to db.
+func arrivals(db *goatdb.DB) chan struct{} {
+	ch := make(chan struct{}, 1)
+	db.WatchCommits(func(string, [][]byte) {
+		select {
+		case ch <- struct{}{}:
+		default:
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the write never reached the other client")
+	})
+	return ch
+}
+
+// waitUntil checks cond each time something arrives, failing after 20 s.
+func waitUntil(t *testing.T, arrived chan struct{}, cond func() bool) {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for !cond() {
+		select {
+		case <-arrived:
+		case <-timeout:
+			t.Fatal("what was written never arrived")
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -184,22 +204,13 @@ func TestServerToServer(t *testing.T) {
 	}
 	defer b.Close()
 	b.Registry().Register(task)
+	arrivedA, arrivedB := arrivals(a.server), arrivals(b)
 	if _, err := a.server.Set("/data/tasks/on-a", &task, goatdb.Data{"title": "written on a"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.Set("/data/tasks/on-b", &task, goatdb.Data{"title": "written on b"}); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		_, errA := a.server.Get("/data/tasks/on-b")
-		_, errB := b.Get("/data/tasks/on-a")
-		if errA == nil && errB == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("servers did not converge: %v / %v", errA, errB)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitUntil(t, arrivedA, func() bool { _, err := a.server.Get("/data/tasks/on-b"); return err == nil })
+	waitUntil(t, arrivedB, func() bool { _, err := b.Get("/data/tasks/on-a"); return err == nil })
 }
