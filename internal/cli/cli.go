@@ -49,6 +49,7 @@ func verbs() []verb {
 		{"query", "query --dir D REPO [--where F=V]... [--sort F] [--desc] [--limit N]   print matching items as JSON lines", runQuery},
 		{"check", "check --dir D [--verify-signatures]   verify every repository log", runCheck},
 		{"sync", "sync --dir D --peer URL [REPO]...   sync with a server once, as a client", runSync},
+		{"bench", "bench [--items N] [--samples K] [--json] [--rows REGEXP]   compare goatdb with SQLite on upstream's benchmark workload", runBench},
 	}
 }
 
