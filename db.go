@@ -306,14 +306,7 @@ func (db *DB) Keys(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys := r.Keys()
-	out := keys[:0]
-	for _, k := range keys {
-		if it, err := r.Value(k); err == nil && it.Deleted() {
-			continue
-		}
-		out = append(out, k)
-	}
+	out := r.LiveKeys()
 	slices.Sort(out)
 	return out, nil
 }
@@ -321,8 +314,15 @@ func (db *DB) Keys(path string) ([]string, error) {
 // Count returns the number of items in the repository at path, deleted
 // items excluded.
 func (db *DB) Count(path string) (int, error) {
-	keys, err := db.Keys(path)
-	return len(keys), err
+	p, err := itempath.ParseRepo(path)
+	if err != nil {
+		return 0, err
+	}
+	r, err := db.repo(p)
+	if err != nil {
+		return 0, err
+	}
+	return len(r.LiveKeys()), nil
 }
 
 // Item returns the item at path. It fails with ErrNotFound when the item

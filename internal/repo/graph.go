@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"bytes"
 	"fmt"
 
 	"goatdb/internal/commit"
@@ -438,4 +439,47 @@ func (r *Repo) KeysSince(age int64) []string {
 		}
 	}
 	return out
+}
+
+// LiveKeys returns the keys whose current value is not deleted, in no set
+// order. Listing and counting a repository must not decode every value:
+// a value whose stored JSON never mentions "isDeleted" (nearly all of
+// them) cannot be deleted, so only the others are decoded.
+func (r *Repo) LiveKeys() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.keys))
+	for key, ks := range r.keys {
+		if !r.deletedLocked(ks) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+var deletedField = []byte(`"isDeleted"`)
+
+func (r *Repo) deletedLocked(ks *keyState) bool {
+	if ks.pending != nil {
+		return ks.pending.Deleted()
+	}
+	h := r.headLocked(ks)
+	if h == nil {
+		return false // listed, as AllKeys lists it; reading it reports why
+	}
+	if h.state == stateOK {
+		return h.own.Deleted()
+	}
+	if h.state == stateUnknown {
+		if !h.c.IsDelta() && !bytes.Contains(h.c.Record, deletedField) {
+			return false
+		}
+		if h.c.IsDelta() && !bytes.Contains(h.c.Edit, deletedField) {
+			if b, ok := r.byID[h.c.Base]; ok && !b.c.IsDelta() && !bytes.Contains(b.c.Record, deletedField) {
+				return false
+			}
+		}
+	}
+	it, err := r.itemLocked(h)
+	return err == nil && it.Deleted()
 }
