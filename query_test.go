@@ -323,3 +323,28 @@ func TestQueryCacheDistrusted(t *testing.T) {
 		q.Close()
 	}
 }
+
+// TestKeysAfterReopen: listing a freshly opened repository (values not yet
+// decoded) leaves out deleted items, whether the deletion is a full record
+// or a delta, and keeps items whose text merely mentions "isDeleted".
+func TestKeysAfterReopen(t *testing.T) {
+	dir := t.TempDir()
+	db := openTest(t, dir, &Options{CommitDelay: -1, Trusted: true})
+	for i := range 30 {
+		db.Set(fmt.Sprintf("/data/all/k%02d", i), &allTypes, Data{"title": `says "isDeleted":true`, "n": float64(i)})
+	}
+	for i := 0; i < 30; i += 3 {
+		db.Delete(fmt.Sprintf("/data/all/k%02d", i))
+	}
+	want, _ := db.Keys("/data/all")
+	db.Close()
+	db = openTest(t, dir, &Options{CommitDelay: -1, Trusted: true})
+	defer db.Close()
+	got, _ := db.Keys("/data/all")
+	if len(want) != 20 || !slices.Equal(got, want) {
+		t.Fatalf("after reopening %v\nbefore %v", got, want)
+	}
+	if n, _ := db.Count("/data/all"); n != 20 {
+		t.Fatalf("count %d", n)
+	}
+}
