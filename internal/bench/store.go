@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"goatdb"
 
@@ -83,9 +84,31 @@ type goatStore struct {
 	sys system
 }
 
-func repoPath(repo string) string        { return "/data/" + repo }
-func itemPath(repo string, i int) string { return repoPath(repo) + "/" + key(i) }
-func (g *goatStore) close() error        { return g.db.Close() }
+func repoPath(repo string) string { return "/data/" + repo }
+func itemPath(repo string, i int) string {
+	// The small rows' paths are built once: formatting one costs more than
+	// the reads those rows time, for every system alike. The big datasets'
+	// are not kept, so they do not weigh on the memory row.
+	if i >= 1024 {
+		return repoPath(repo) + "/" + key(i)
+	}
+	k := pathKey{repo, i}
+	if p, ok := paths.Load(k); ok {
+		return p.(string)
+	}
+	p := repoPath(repo) + "/" + key(i)
+	paths.Store(k, p)
+	return p
+}
+
+type pathKey struct {
+	repo string
+	i    int
+}
+
+var paths sync.Map
+
+func (g *goatStore) close() error { return g.db.Close() }
 func (g *goatStore) openRepo(r string) error {
 	_, err := g.db.OpenRepo(context.Background(), repoPath(r))
 	return err
