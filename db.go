@@ -322,7 +322,7 @@ func (db *DB) Count(path string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(r.LiveKeys()), nil
+	return r.LiveCount(), nil
 }
 
 // Item returns the item at path. It fails with ErrNotFound when the item

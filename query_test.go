@@ -203,6 +203,9 @@ func TestQueryIncrementalEqualsRescan(t *testing.T) {
 				}
 				fresh.Close()
 			}
+			if n, _ := db.Count("/data/all"); n != len(mustKeys(t, db)) {
+				t.Fatalf("seed %d step %d: Count %d, Keys %d", seed, step, n, len(mustKeys(t, db)))
+			}
 			want := []string{}
 			for _, it := range live[0].Results() {
 				if it.Get("ok") == true {
@@ -347,4 +350,13 @@ func TestKeysAfterReopen(t *testing.T) {
 	if n, _ := db.Count("/data/all"); n != 20 {
 		t.Fatalf("count %d", n)
 	}
+}
+
+func mustKeys(t *testing.T, db *DB) []string {
+	t.Helper()
+	k, err := db.Keys("/data/all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

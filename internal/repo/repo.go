@@ -138,6 +138,9 @@ type keyState struct {
 	// tips are the key's commits without children: the leaf candidates.
 	// Children counts only grow, so a commit leaves tips at most once.
 	tips []*entry
+	// counted and deleted are the key's standing in Repo.live, once the
+	// repository counts (see LiveCount).
+	counted, deleted bool
 }
 
 // Repo is one repository. It is safe for concurrent use.
@@ -172,6 +175,10 @@ type Repo struct {
 	// holdMerges keeps merges from happening by themselves, for tests
 	// that build conflicting graphs step by step.
 	holdMerges bool
+	// live counts the keys whose value is not deleted, kept current from
+	// the first LiveCount on (counting).
+	live     int
+	counting bool
 }
 
 // Open loads the repository's log and returns the repository.
@@ -402,9 +409,48 @@ func (r *Repo) Close() error {
 
 // valueChanged reports that key's visible value may have changed.
 func (r *Repo) valueChanged(key string) {
+	if r.counting {
+		if ks := r.keys[key]; ks != nil {
+			r.recountLocked(ks)
+		}
+	}
 	if r.opts.OnValue != nil {
 		r.opts.OnValue(key)
 	}
+}
+
+// recountLocked brings ks's standing in r.live up to date.
+func (r *Repo) recountLocked(ks *keyState) {
+	del := r.deletedLocked(ks)
+	switch {
+	case !ks.counted:
+		ks.counted = true
+		if !del {
+			r.live++
+		}
+	case del && !ks.deleted:
+		r.live--
+	case !del && ks.deleted:
+		r.live++
+	}
+	ks.deleted = del
+}
+
+// LiveCount returns the number of keys whose value is not deleted. The
+// first call visits every key; from then on every change of a value
+// updates the count, so counting a large repository costs nothing.
+func (r *Repo) LiveCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.counting {
+		r.counting = true
+		r.live = 0
+		for _, ks := range r.keys {
+			ks.counted = false
+			r.recountLocked(ks)
+		}
+	}
+	return r.live
 }
 
 // newer reports whether a sorts before b newest first.
