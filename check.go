@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"goatdb/internal/itempath"
+	"goatdb/internal/repo"
 )
 
 // RepoReport is what Check found in one repository log.
@@ -71,20 +72,8 @@ func (db *DB) RepoPaths() ([]string, error) {
 // Open the database with Options.ReadOnly to check without repairing a torn
 // final line.
 func (db *DB) Check(ctx context.Context) ([]RepoReport, error) {
-	paths, err := db.RepoPaths()
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
 	var out []RepoReport
-	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		p, _ := itempath.ParseRepo(path)
-		r, err := db.repo(p)
-		if err != nil {
-			return out, err
-		}
+	err := db.eachRepo(ctx, func(path string, p itempath.Path, r *repo.Repo) error {
 		st := r.Stats()
 		rep := RepoReport{
 			Path: path, File: filepath.Join(db.dir, p.Type, p.Repo+".jsonl"),
@@ -100,6 +89,30 @@ func (db *DB) Check(ctx context.Context) ([]RepoReport, error) {
 			}
 		}
 		out = append(out, rep)
+		return nil
+	})
+	return out, err
+}
+
+// eachRepo calls f for every repository of the data directory, loading
+// each, in path order.
+func (db *DB) eachRepo(ctx context.Context, f func(path string, p itempath.Path, r *repo.Repo) error) error {
+	paths, err := db.RepoPaths()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
 	}
-	return out, nil
+	for _, path := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, _ := itempath.ParseRepo(path)
+		r, err := db.repo(p)
+		if err != nil {
+			return err
+		}
+		if err := f(path, p, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

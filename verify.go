@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"goatdb/internal/itempath"
+	"goatdb/internal/repo"
 )
 
 // SignatureReport counts the signatures of one repository's commits.
@@ -25,20 +26,8 @@ type SignatureReport struct {
 // session that has since expired verifies if the session was valid when
 // the commit was made.
 func (db *DB) VerifySignatures(ctx context.Context) ([]SignatureReport, error) {
-	paths, err := db.RepoPaths()
-	if err != nil {
-		return nil, err
-	}
 	var out []SignatureReport
-	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		p, _ := itempath.ParseRepo(path)
-		r, err := db.repo(p)
-		if err != nil {
-			return out, err
-		}
+	err := db.eachRepo(ctx, func(path string, _ itempath.Path, r *repo.Repo) error {
 		rep := SignatureReport{Path: path}
 		cs := r.Commits()
 		rep.Commits = len(cs)
@@ -61,6 +50,7 @@ func (db *DB) VerifySignatures(ctx context.Context) ([]SignatureReport, error) {
 			}
 		}
 		out = append(out, rep)
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }

@@ -105,7 +105,9 @@ func BenchmarkSyncLatency(b *testing.B) {
 // as its metrics report.
 func waitPushPeers(t testing.TB, url string, n int) {
 	want := fmt.Sprintf("goatdb_connected_peers %d\n", n)
-	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(10 * time.Second)
 	for {
 		resp, err := http.Get(url + "/metrics")
 		if err == nil {
@@ -115,9 +117,10 @@ func waitPushPeers(t testing.TB, url string, n int) {
 				return
 			}
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-tick.C:
+		case <-timeout:
 			t.Fatalf("%d push peers never connected", n)
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
