@@ -40,6 +40,23 @@ func (r RepoReport) Damaged() bool {
 	return r.Unparsable > 0 || r.Malformed > 0 || r.TornBytes > 0 || r.Conflicts > 0
 }
 
+// IsLoaded reports whether the repository at repoPath ("/type/repo") is
+// in memory, so that reading it will not touch storage. Callers that must
+// not block, such as the browser build's synchronous reads, check it
+// first and OpenRepo otherwise.
+func (db *DB) IsLoaded(repoPath string) bool {
+	p, err := itempath.ParseRepo(repoPath)
+	if err != nil {
+		return false
+	}
+	m := db.loaded.Load()
+	if m == nil {
+		return false
+	}
+	_, ok := (*m)[p.RepoPath()]
+	return ok
+}
+
 // RepoPaths lists the repositories stored in the data directory
 // (<dir>/<type>/<repo>.jsonl), sorted.
 func (db *DB) RepoPaths() ([]string, error) {

@@ -159,6 +159,15 @@ func (s dbSigner) SignCommit(c *commit.Commit) error {
 	return cur.SignCommit(c)
 }
 
+// SignCommitLocked signs a commit made under a repository's lock without
+// waiting on the browser (see repo.LockedSigner); natively it is the same
+// as SignCommit.
+func (s dbSigner) SignCommitLocked(c *commit.Commit) error {
+	cur := s.db.currentSession()
+	c.Session = cur.ID
+	return cur.SignCommitNoWait(c)
+}
+
 // currentSession returns the session this database signs with, nil for a
 // read-only database without settings.
 func (db *DB) currentSession() *trust.Session { return db.cur.Load() }

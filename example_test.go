@@ -3,7 +3,9 @@ package goatdb_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -177,4 +179,30 @@ func ExampleDB_Query() {
 	// call mum
 	// water plants
 	// 2 left
+}
+
+// A user interface shows whether its edits have reached the server.
+// SyncStatus never waits for the network, so it can be polled.
+func ExampleDB_SyncStatus() {
+	dir, _ := os.MkdirTemp("", "goatdb-example")
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+
+	// Nothing listens on port 1: this database works offline.
+	db, err := goatdb.Open(ctx, dir, &goatdb.Options{
+		Peers:  []string{"http://127.0.0.1:1"},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.Registry().Register(Task)
+	if _, err := db.Set("/data/tasks/t1", &Task, goatdb.Data{"title": "written offline"}); err != nil {
+		log.Fatal(err)
+	}
+	for _, st := range db.SyncStatus() {
+		fmt.Printf("%s online=%v pending=%d\n", st.URL, st.Online, st.Pending)
+	}
+	// Output: http://127.0.0.1:1 online=false pending=1
 }

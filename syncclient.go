@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -44,7 +42,7 @@ var ErrPeerVersion = errors.New("goatdb: peer speaks another protocol version")
 type peer struct {
 	db  *DB
 	url string
-	hc  *http.Client
+	tr  transport
 
 	mu    sync.Mutex // guards repos and offers, and serialises rounds
 	repos map[string]*peerRepo
@@ -65,6 +63,17 @@ type peer struct {
 
 	link     pushLink
 	pushDone chan struct{}
+
+	// status is what SyncStatus reports. It has its own lock because mu
+	// is held for a whole round, network wait included, and a status
+	// read must never wait for the network.
+	status struct {
+		sync.Mutex
+		lastSync time.Time
+		lastErr  string
+		fails    int
+		filters  map[string]*bloom.Filter
+	}
 }
 
 // peerRepo is what this database knows of one repository at the peer: the
@@ -81,7 +90,7 @@ func newPeer(db *DB, url string) *peer {
 		cancel:   cancel,
 		db:       db,
 		url:      strings.TrimRight(url, "/"),
-		hc:       &http.Client{Timeout: syncTimeout},
+		tr:       newTransport(),
 		repos:    map[string]*peerRepo{},
 		offers:   map[string]int{},
 		wake:     make(chan struct{}, 1),
@@ -170,6 +179,7 @@ func (p *peer) round(ctx context.Context, repos []string) (SyncStats, error) {
 		}
 		st, err = p.roundGranted(ctx, repos)
 	}
+	p.recordStatus(err)
 	return st, err
 }
 
@@ -301,29 +311,20 @@ func (p *peer) batchLocked(ctx context.Context, repos []string) (SyncStats, erro
 
 // post sends body to the peer and returns the 200 response body.
 func (p *peer) post(ctx context.Context, path string, body []byte, sign bool) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
+	header := map[string]string{"Content-Type": "application/json"}
 	if sign && p.db.currentSession() != nil {
 		sig, err := trust.SignRequest(p.db.currentSession(), time.Now())
 		if err != nil {
 			return nil, err
 		}
-		req.Header.Set(trust.RequestHeader, sig)
+		header[trust.RequestHeader] = sig
 	}
-	resp, err := p.hc.Do(req)
+	code, status, b, err := p.tr.post(ctx, p.url+path, header, body)
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, &statusError{code: resp.StatusCode, msg: fmt.Sprintf("goatdb: %s%s: %s: %s", p.url, path, resp.Status, bytes.TrimSpace(b[:min(len(b), 200)]))}
+	if code != statusOK {
+		return nil, &statusError{code: code, msg: fmt.Sprintf("goatdb: %s%s: %s: %s", p.url, path, status, bytes.TrimSpace(b[:min(len(b), 200)]))}
 	}
 	return b, nil
 }
@@ -339,7 +340,7 @@ func (e *statusError) Error() string { return e.msg }
 // isForbidden reports whether the peer refused our session.
 func isForbidden(err error) bool {
 	var se *statusError
-	return errors.As(err, &se) && se.code == http.StatusForbidden
+	return errors.As(err, &se) && se.code == statusForbidden
 }
 
 // Sync runs sync rounds for the repository at repoPath with every peer

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"goatdb/internal/commit"
 	"goatdb/internal/pushproto"
 	"goatdb/internal/trust"
@@ -87,21 +85,20 @@ func (p *peer) pushOnce() error {
 	}
 	url := "ws" + strings.TrimPrefix(p.url, "http") + "/push"
 	dctx, dcancel := context.WithTimeout(ctx, syncTimeout)
-	ws, _, err := websocket.Dial(dctx, url, nil)
+	ws, err := p.tr.dial(dctx, url)
 	dcancel()
 	if err != nil {
 		return err
 	}
-	defer ws.CloseNow()
-	ws.SetReadLimit(256 << 20)
+	defer ws.close()
 	sig, err := trust.SignRequest(p.db.currentSession(), time.Now())
 	if err != nil {
 		return err
 	}
-	if err := ws.Write(ctx, websocket.MessageText, pushproto.AppendHello(nil, sig)); err != nil {
+	if err := ws.write(ctx, pushproto.AppendHello(nil, sig)); err != nil {
 		return err
 	}
-	_, welcome, err := ws.Read(ctx)
+	welcome, err := ws.read(ctx)
 	if err != nil {
 		return err
 	}
@@ -126,14 +123,14 @@ func (p *peer) pushOnce() error {
 			case <-ctx.Done():
 				return
 			case frame := <-out:
-				if err := ws.Write(ctx, websocket.MessageText, frame); err != nil {
+				if err := ws.write(ctx, frame); err != nil {
 					return
 				}
 			}
 		}
 	}()
 	for {
-		_, b, err := ws.Read(ctx)
+		b, err := ws.read(ctx)
 		if err != nil {
 			return err
 		}

@@ -163,7 +163,7 @@ func (db *DB) readableCommits(p itempath.Path, session Session) ([]string, [][]b
 	if err != nil {
 		return nil, nil, err
 	}
-	cs := r.Commits()
+	cs := r.CommitLines()
 	all := db.opts.Trusted || session.IsRoot() || session.ID == db.session
 	ids := make([]string, 0, len(cs))
 	lines := make([][]byte, 0, len(cs))

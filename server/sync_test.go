@@ -214,3 +214,45 @@ func TestServerToServer(t *testing.T) {
 	waitUntil(t, arrivedA, func() bool { _, err := a.server.Get("/data/tasks/on-b"); return err == nil })
 	waitUntil(t, arrivedB, func() bool { _, err := b.Get("/data/tasks/on-a"); return err == nil })
 }
+
+func TestSyncStatus(t *testing.T) {
+	c := newCluster(t)
+	a := c.client()
+	if st := a.SyncStatus(); len(st) != 1 || st[0].Online || st[0].URL != c.http.URL {
+		t.Fatalf("before any round: %+v", st)
+	}
+	if _, err := a.Set("/data/tasks/t1", &task, goatdb.Data{"title": "one"}); err != nil {
+		t.Fatal(err)
+	}
+	// The edit waits for the commit delay, then for the server.
+	if st := a.SyncStatus(); st[0].Pending < 1 {
+		t.Fatalf("an unsynced edit is not pending: %+v", st)
+	}
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		mustSync(t, a, "/data/tasks")
+	}
+	st := a.SyncStatus()[0]
+	if !st.Online || st.Pending != 0 || st.LastSync.IsZero() || st.Failures != 0 {
+		t.Fatalf("after sync: %+v", st)
+	}
+
+	// The server goes away: the next round fails, and a new edit stays
+	// pending.
+	c.http.Close()
+	if _, err := a.Set("/data/tasks/t2", &task, goatdb.Data{"title": "two"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Flush(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := a.Sync(ctx, "/data/tasks"); err == nil {
+		t.Fatal("sync with a closed server succeeded")
+	}
+	st = a.SyncStatus()[0]
+	if st.Online || st.Failures == 0 || st.LastError == "" || st.Pending < 1 {
+		t.Fatalf("with the server down: %+v", st)
+	}
+}

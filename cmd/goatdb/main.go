@@ -6,9 +6,11 @@ package main
 import (
 	"os"
 
+	"goatdb/internal/bench"
 	"goatdb/internal/cli"
 )
 
 func main() {
+	bench.RunChildIfAsked() // `goatdb bench` times fresh processes by re-running this binary
 	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

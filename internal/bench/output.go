@@ -59,7 +59,7 @@ func WriteMarkdown(w io.Writer, res []Result, items int) error {
 	fmt.Fprintf(&b, "\nCells are median (p95) over the samples; the 100k rows use %d items. "+
 		"goatdb-default signs every commit and goatdb-default/-trusted Flush after every write, as sqlite-full fsyncs; "+
 		"goatdb-fast is trusted and never flushes (commits are written in the background), the nearest match to sqlite-off, "+
-		"as goatdb has no option to disable fsync. The sync row shows p50 (p95), p99; the memory row is whole-process RSS and live Go heap.\n", items)
+		"as goatdb has no option to disable fsync. The sync row shows p50 (p95), p99; the memory row is the RSS and live Go heap of a fresh process that opened the 100k repository; the initial sync row uses a tenth of the 100k items.\n", items)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -138,6 +138,7 @@ func rowTable() []row {
 			}
 		})},
 		{name: "open 100k repository (fresh instance)", samples: 5, setup: openBig},
+		{name: "open 100k repository (fresh process)", samples: 5, setup: openBigProcess},
 		{name: "read all 100k items", samples: 5, setup: readAllBig},
 		{name: "simple query", samples: 100, setup: withStore(0, true, func(st store) op {
 			return func(int) (time.Duration, error) {
@@ -160,6 +161,7 @@ func rowTable() []row {
 		})},
 		{name: rssRow, samples: 1, custom: memoryRow},
 		{name: syncRow, samples: 200, custom: syncLatency},
+		{name: initialSyncRow, samples: 3, custom: initialSync},
 	}
 }
 

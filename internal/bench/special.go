@@ -8,8 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
-	"runtime/debug"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -23,40 +22,36 @@ const (
 	syncRow = "sync A→B via server p50/p95/p99"
 )
 
-// memoryRow opens the signed N-item dataset in goatdb-default and reports
-// the process's resident set and live Go heap with it loaded. The figure
-// is for the whole process: memory returned to the OS beforehand keeps
-// earlier rows from inflating it as far as the runtime allows.
+// memoryRow opens the signed N-item dataset of goatdb-default in a fresh
+// process and reports that process's resident set and live Go heap with
+// the repository loaded, so nothing the benchmark itself holds counts.
 func memoryRow(r *runner, rw row) ([]Result, error) {
 	sys := systems[0]
 	dir, err := r.bigDir(sys)
 	if err != nil {
 		return nil, err
 	}
-	r.progress("%s: opening", rw.name)
-	debug.FreeOSMemory()
-	var st store
-	d, err := timed(func() (err error) {
-		if st, err = openStore(sys, dir); err != nil {
-			return err
-		}
-		return st.openRepo(bigRepo)
-	})
-	if st != nil {
-		defer st.close()
-	}
+	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	rss, err := vmRSS()
+	r.progress("%s: opening in a new process", rw.name)
+	cmd := exec.CommandContext(r.ctx, exe)
+	cmd.Env = append(os.Environ(), childEnv+"="+sys.name+"\n"+dir, childMemEnv+"=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	d := time.Since(start)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var rss, heap int64
+	if _, err := fmt.Sscanf(string(out), "rss %d heap %d", &rss, &heap); err != nil {
+		return nil, fmt.Errorf("child printed %q: %w", out, err)
 	}
 	return []Result{{Row: rw.name, System: sys.name, MedianNS: int64(d), P95NS: int64(d), Samples: 1,
-		RSSBytes: rss, HeapBytes: int64(ms.HeapAlloc)}}, nil
+		RSSBytes: rss, HeapBytes: heap}}, nil
 }
 
 // vmRSS reads the process's resident set size from /proc/self/status.

@@ -41,7 +41,7 @@ type verb struct {
 
 func verbs() []verb {
 	return []verb{
-		{"serve", "serve [--dir D] [--addr A] [--peer URL]... [--org O] [--trusted] [--static DIR] [--schema FILE]   run the server on a data directory", runServe},
+		{"serve", "serve [--dir D] [--addr A] [--peer URL]... [--org O] [--trusted] [--static DIR | --demo] [--schema FILE]   run the server on a data directory", runServe},
 		{"put", "put --dir D [--schema FILE] [--type NS[/V]] PATH 'JSON'   create or update an item, print the commit id", runPut},
 		{"get", "get --dir D [--schema FILE] PATH   print an item as JSON", runGet},
 		{"keys", "keys --dir D [--all] REPO   list item keys", runKeys},

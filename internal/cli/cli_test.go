@@ -99,6 +99,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"put", "--dir", dir, "/data/t/x", `{"a":1}`}, 2}, // no schema known
 		{[]string{"get", "--dir", dir, "/data/../etc/x"}, 1},       // invalid path
 		{[]string{"get", "--dir", dir, "/data/t/missing"}, 1},
+		{[]string{"serve", "--dir", dir, "--demo", "--static", dir}, 2}, // two sources of static files
 		{[]string{"help"}, 0},
 	} {
 		_, errOut, code := run(t, c.args...)

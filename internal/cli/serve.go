@@ -14,6 +14,7 @@ import (
 
 	"goatdb"
 	"goatdb/server"
+	"goatdb/web"
 )
 
 // runServe opens the data directory, loads every repository and serves
@@ -27,6 +28,7 @@ func runServe(e env, args []string) error {
 	org := fs.String("org", "localhost", "organisation id, the same as the clients'")
 	trusted := fs.Bool("trusted", false, "sign and verify nothing (every peer is trusted)")
 	static := fs.String("static", "", "directory of static files to serve (index.html is the fallback)")
+	demo := fs.Bool("demo", false, "serve the collaborative todo demo and the browser client (built by go generate ./web)")
 	var peers multiFlag
 	fs.Var(&peers, "peer", "another server to stay in sync with (repeatable)")
 	if err := parse(fs, args); err != nil {
@@ -34,6 +36,12 @@ func runServe(e env, args []string) error {
 	}
 	if fs.NArg() != 0 {
 		return usagef("unexpected arguments %q", fs.Args())
+	}
+	if *demo && *static != "" {
+		return usagef("--demo and --static both choose the static files; give one")
+	}
+	if *demo && !web.Built() {
+		return errors.New("this binary was built without the browser client: run `go generate ./web`, then build or run again")
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -63,6 +71,9 @@ func runServe(e env, args []string) error {
 	cfg := server.Config{DB: db, Logger: logger}
 	if *static != "" {
 		cfg.Static = os.DirFS(*static)
+	}
+	if *demo {
+		cfg.Static = web.Static()
 	}
 	srv, err := server.New(cfg)
 	if err != nil {

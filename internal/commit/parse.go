@@ -90,6 +90,23 @@ func (s *Slab) Parse(line []byte) (*Commit, error) {
 	return c, nil
 }
 
+// ParseInto is Parse into c, which it overwrites, building c.Parents in
+// parents' backing array: a caller that parses many lines, keeping none of
+// the commits, allocates nothing for them once its buffer has grown. On
+// error c holds nothing useful.
+func ParseInto(c *Commit, line []byte, parents []string) error {
+	*c = Commit{}
+	parents, err := parseInto(c, line, parents[:0])
+	if err != nil {
+		return err
+	}
+	c.Raw = line
+	if len(parents) > 0 {
+		c.Parents = parents
+	}
+	return nil
+}
+
 // commitParent is a commit with room for one parent.
 type commitParent struct {
 	Commit

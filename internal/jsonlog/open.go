@@ -134,44 +134,39 @@ func load(f vfs.File, path string, logger *slog.Logger, st *Stats, callerValidat
 	// other cores while the read goes on. Only the last line needs checking
 	// here (see badTail), and it is known only once the whole file is read.
 	//
-	// Each piece is its own buffer, which records alias, rather than one
-	// buffer for the whole file: allocating (zeroing) and faulting in a
-	// buffer the size of the file took as long as parsing a sizeable part
-	// of it, with nothing else able to run yet. A piece starts with the
-	// undelivered partial line of the previous one.
+	// The pieces are read into one buffer the size of the file, which
+	// records alias. Allocating it at once, rather than a buffer per
+	// piece, matters to the garbage collector: the heap grows in one step
+	// instead of doubling again and again while the caller builds what it
+	// keeps of the lines, each doubling a collection that marks all of
+	// that. Memory fresh from the OS needs no zeroing, so the pages are
+	// first touched by the reads, a piece at a time, while earlier lines
+	// are being parsed.
+	buf := make([]byte, size)
 	var (
-		pending []byte // bytes read but not delivered: a partial last line
-		base    int64  // file offset of pending[0]
-		read    int64  // bytes read so far
+		done int64 // bytes delivered: buf[done:read] is a partial line
+		read int64 // bytes read so far
 	)
 	for read < size {
-		// A line longer than a piece makes the next piece at least twice
-		// as long, so copying it along stays linear in its length.
-		n := min(max(readChunk, int64(len(pending))), size-read)
-		buf := make([]byte, int64(len(pending))+n)
-		copy(buf, pending)
-		m, err := f.ReadAt(buf[len(pending):], read)
+		m, err := f.ReadAt(buf[read:min(read+readChunk, size)], read)
 		read += int64(m)
-		buf = buf[:len(pending)+m]
-		pending = buf
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				break // the file shrank since Stat: read what is there
 			}
 			return 0, tailNone, err
 		}
-		if nl := bytes.LastIndexByte(buf, '\n'); nl >= 0 {
-			end := nl + 1
+		if nl := bytes.LastIndexByte(buf[done:read], '\n'); nl >= 0 {
+			end := done + int64(nl) + 1
 			// buf[:end] ends with '\n', so it has no tail to judge.
-			if _, _, err := scanFrom(buf[:end:end], 0, base, path, logger, st, true, each); err != nil {
+			if _, _, err := scanFrom(buf[:end:end], int(done), 0, path, logger, st, true, each); err != nil {
 				return 0, tailNone, err
 			}
-			pending = buf[end:]
-			base += int64(end)
+			done = end
 		}
 	}
 	st.Bytes = read
-	return scanFrom(pending, 0, base, path, logger, st, true, each)
+	return scanFrom(buf[:read], int(done), 0, path, logger, st, true, each)
 }
 
 // cut removes the torn tail starting at end. The cut is synced so that no

@@ -9,11 +9,10 @@ import (
 // Record is one line of the log that holds a JSON object.
 type Record struct {
 	// Line is the object, without surrounding whitespace or the '\n'. It
-	// aliases the buffer the file (or a piece of it, of several megabytes)
-	// was read into: it stays valid after the callback returns and this
-	// package never modifies it, but callers must not modify it either, and
-	// keeping any Line keeps that whole buffer alive, so copy lines that
-	// outlive the load.
+	// aliases the buffer the whole file was read into: it stays valid after
+	// the callback returns and this package never modifies it, but callers
+	// must not modify it either, and keeping any Line keeps that whole
+	// buffer alive, so copy lines that outlive the load.
 	Line []byte
 	// Offset is the file offset of Line[0].
 	Offset int64

@@ -33,11 +33,11 @@ func (a *ancestry) filter(rng func() float64) []byte {
 	return slot.encode(a.ids, rng)
 }
 
-func (ks *keyState) addNonLeaf(id string) {
-	if ks.anc == nil {
-		ks.anc = &ancestry{}
+func (m *keyMore) addNonLeaf(id string) {
+	if m.anc == nil {
+		m.anc = &ancestry{}
 	}
-	ks.anc.ids = append(ks.anc.ids, id)
+	m.anc.ids = append(m.anc.ids, id)
 }
 
 // ancestorsFPR is upstream's false-positive rate for ancestors filters.

@@ -12,11 +12,11 @@ import (
 // full commit, or a delta whose base is present and full (upstream's
 // hasItemForCommit). Deltas never chain.
 func (r *Repo) hasItemLocked(e *entry) bool {
-	if !e.c.IsDelta() {
+	if !e.IsDelta() {
 		return true
 	}
-	b, ok := r.byID[e.c.Base]
-	return ok && !b.c.IsDelta()
+	b, ok := r.entryLocked(e.Base())
+	return ok && !b.IsDelta()
 }
 
 // leavesLocked returns the commits of key that have no children and can
@@ -31,7 +31,7 @@ func (r *Repo) hasItemLocked(e *entry) bool {
 // from; this is upstream's set whenever every tip has a value.
 func (r *Repo) leavesLocked(ks *keyState) []*entry {
 	var out []*entry
-	for _, e := range ks.tips {
+	for _, e := range ks.tips() {
 		if !r.hasItemLocked(e) {
 			out = r.readableFrontierLocked(ks)
 			break
@@ -48,14 +48,14 @@ func (r *Repo) readableFrontierLocked(ks *keyState) []*entry {
 	covered := map[*entry]bool{}
 	var stack []*entry
 	cover := func(e *entry) {
-		for _, p := range e.c.Parents {
-			if pe, ok := r.byID[p]; ok && !covered[pe] {
+		for _, p := range e.commit().Parents {
+			if pe, ok := r.entryLocked(p); ok && !covered[pe] {
 				covered[pe] = true
 				stack = append(stack, pe)
 			}
 		}
 	}
-	for _, e := range ks.commits {
+	for _, e := range ks.commits() {
 		if r.hasItemLocked(e) {
 			cover(e)
 		}
@@ -66,7 +66,7 @@ func (r *Repo) readableFrontierLocked(ks *keyState) []*entry {
 		cover(e)
 	}
 	var out []*entry
-	for _, e := range ks.commits {
+	for _, e := range ks.commits() {
 		if r.hasItemLocked(e) && !covered[e] {
 			out = append(out, e)
 		}
@@ -79,16 +79,17 @@ func (r *Repo) readableFrontierLocked(ks *keyState) []*entry {
 // none is a leaf) the newest one made by this connection, else by this
 // session, else the newest.
 func (r *Repo) headLocked(ks *keyState) *entry {
-	if ks.head != nil {
-		return ks.head
+	if h := ks.cachedHead(); h != nil {
+		return h
 	}
+	m := ks.ext() // a key without a cached head has its full state
 	cands := r.leavesLocked(ks)
 	if len(cands) == 1 {
-		ks.head = cands[0]
-		return ks.head
+		m.head = cands[0]
+		return m.head
 	}
 	if len(cands) == 0 {
-		for _, e := range ks.commits {
+		for _, e := range ks.commits() {
 			if r.hasItemLocked(e) {
 				cands = append(cands, e)
 			}
@@ -99,12 +100,12 @@ func (r *Repo) headLocked(ks *keyState) *entry {
 		return nil
 	}
 	head := cands[0]
-	if i := indexFunc(cands, func(e *entry) bool { return e.c.ConnID == r.opts.ConnID }); i >= 0 {
+	if i := indexFunc(cands, func(e *entry) bool { return e.commit().ConnID == r.opts.ConnID }); i >= 0 {
 		head = cands[i]
-	} else if i := indexFunc(cands, func(e *entry) bool { return e.c.Session == r.opts.Session }); i >= 0 {
+	} else if i := indexFunc(cands, func(e *entry) bool { return e.commit().Session == r.opts.Session }); i >= 0 {
 		head = cands[i]
 	}
-	ks.head = head
+	m.head = head
 	return head
 }
 
@@ -132,8 +133,8 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	if e.state != stateUnknown {
 		return e.own, e.state
 	}
-	if !e.c.IsDelta() {
-		it, err := value.DecodeRecord(e.c.Record, r.opts.Registry)
+	if !e.IsDelta() {
+		it, err := value.DecodeRecord(e.Record(), r.opts.Registry)
 		if err != nil {
 			r.fail(e, stateNoItem, err)
 			return nil, e.state
@@ -141,23 +142,23 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 		e.own, e.state = it, stateOK
 		return it, stateOK
 	}
-	be, ok := r.byID[e.c.Base]
-	if !ok || be.c.IsDelta() {
-		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s is not available", e.c.ID, e.c.Base))
+	be, ok := r.entryLocked(e.Base())
+	if !ok || be.IsDelta() {
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s is not available", e.ID(), e.Base()))
 		return nil, e.state
 	}
 	base, st := r.ownItemLocked(be)
 	if st != stateOK {
-		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s has no value: %w", e.c.ID, e.c.Base, r.errs[be]))
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: base %s has no value: %w", e.ID(), e.Base(), r.errs[be]))
 		return nil, e.state
 	}
-	sc, dc, changes, err := value.DecodeEdit(e.c.Edit, base.Schema)
+	sc, dc, changes, err := value.DecodeEdit(e.Edit(), base.Schema)
 	if err != nil {
-		r.fail(e, stateNoItem, fmt.Errorf("delta %s: %w", e.c.ID, err))
+		r.fail(e, stateNoItem, fmt.Errorf("delta %s: %w", e.ID(), err))
 		return nil, e.state
 	}
 	if bcs := baseChecksum(base); sc != bcs {
-		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: base checksum %s, edit expects %s", e.c.ID, bcs, sc))
+		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: base checksum %s, edit expects %s", e.ID(), bcs, sc))
 		return nil, e.state
 	}
 	it := base.Clone()
@@ -165,7 +166,7 @@ func (r *Repo) ownItemLocked(e *entry) (*value.Item, itemState) {
 	// edit promises, which the dc check below catches.
 	_ = it.Patch(changes)
 	if got := it.Checksum(); got != dc {
-		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: result checksum %s, edit promises %s", e.c.ID, got, dc))
+		r.fail(e, stateCorrupted, fmt.Errorf("delta %s: result checksum %s, edit promises %s", e.ID(), got, dc))
 		return nil, e.state
 	}
 	e.own, e.state = it, stateOK
@@ -189,8 +190,8 @@ func (r *Repo) itemLocked(e *entry) (*value.Item, error) {
 	case stateOK:
 		return it, nil
 	case stateCorrupted:
-		ks := r.keys[e.c.Key]
-		es := append([]*entry(nil), ks.commits...)
+		ks := r.keyLocked(e.Key())
+		es := append([]*entry(nil), ks.commits()...)
 		sortDesc(es)
 		for _, o := range es {
 			if oi, ost := r.ownItemLocked(o); ost == stateOK {
@@ -206,12 +207,12 @@ func (r *Repo) itemLocked(e *entry) (*value.Item, error) {
 func (r *Repo) Head(key string) *commit.Commit {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil
 	}
 	if h := r.headLocked(ks); h != nil {
-		return h.c
+		return h.commit()
 	}
 	return nil
 }
@@ -220,13 +221,13 @@ func (r *Repo) Head(key string) *commit.Commit {
 func (r *Repo) Leaves(key string) []*commit.Commit {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil
 	}
 	var out []*commit.Commit
 	for _, e := range r.leavesLocked(ks) {
-		out = append(out, e.c)
+		out = append(out, e.commit())
 	}
 	return out
 }
@@ -249,14 +250,13 @@ func (r *Repo) ValueGen(key string) (*value.Item, uint64, error) {
 	// Most reads find the value decoded and the head cached: serve them
 	// under the read lock so readers do not queue behind each other.
 	r.mu.RLock()
-	if ks := r.keys[key]; ks != nil {
+	if ks := r.keyLocked(key); ks != nil {
 		gen := r.gen.Load()
-		if ks.pending != nil {
-			v := ks.pending
+		if v := ks.pending(); v != nil {
 			r.mu.RUnlock()
 			return v, gen, nil
 		}
-		if h := ks.head; h != nil && h.state == stateOK {
+		if h := ks.cachedHead(); h != nil && h.state == stateOK {
 			v := h.own
 			r.mu.RUnlock()
 			return v, gen, nil
@@ -273,16 +273,16 @@ func (r *Repo) ValueGen(key string) (*value.Item, uint64, error) {
 func (r *Repo) Has(key string) bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.keys[key] != nil
+	return r.keyLocked(key) != nil
 }
 
 func (r *Repo) valueLocked(key string) (*value.Item, error) {
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil, ErrNotFound
 	}
-	if ks.pending != nil {
-		return ks.pending, nil
+	if v := ks.pending(); v != nil {
+		return v, nil
 	}
 	h := r.headLocked(ks)
 	if h == nil {
@@ -296,7 +296,7 @@ func (r *Repo) valueLocked(key string) (*value.Item, error) {
 func (r *Repo) HeadRecord(key string) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil, ErrNotFound
 	}
@@ -304,13 +304,13 @@ func (r *Repo) HeadRecord(key string) ([]byte, error) {
 	if h == nil {
 		return nil, ErrNoValue
 	}
-	if h.c.IsDelta() {
-		if b, ok := r.byID[h.c.Base]; ok {
-			return b.c.Record, nil
+	if h.IsDelta() {
+		if b, ok := r.entryLocked(h.Base()); ok {
+			return b.Record(), nil
 		}
 		return nil, ErrNoValue
 	}
-	return h.c.Record, nil
+	return h.Record(), nil
 }
 
 // IsCorrupted reports whether the commit id is a delta whose checksums do
@@ -318,8 +318,8 @@ func (r *Repo) HeadRecord(key string) ([]byte, error) {
 func (r *Repo) IsCorrupted(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.byID[id]
-	if !ok || !e.c.IsDelta() {
+	e, ok := r.entryLocked(id)
+	if !ok || !e.IsDelta() {
 		return false
 	}
 	_, st := r.ownItemLocked(e)
@@ -330,7 +330,7 @@ func (r *Repo) IsCorrupted(id string) bool {
 func (r *Repo) CommitError(id string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.byID[id]
+	e, ok := r.entryLocked(id)
 	if !ok {
 		return ErrNotFound
 	}
@@ -342,8 +342,8 @@ func (r *Repo) CommitError(id string) error {
 func (r *Repo) Commit(id string) *commit.Commit {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if e, ok := r.byID[id]; ok {
-		return e.c
+	if e, ok := r.entryLocked(id); ok {
+		return e.commit()
 	}
 	return nil
 }
@@ -352,9 +352,26 @@ func (r *Repo) Commit(id string) *commit.Commit {
 func (r *Repo) Commits() []*commit.Commit {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := make([]*commit.Commit, len(r.order))
+	return commitsOf(r.order)
+}
+
+// CommitLine is a commit's id, key and exact line.
+type CommitLine struct {
+	ID, Key string
+	Raw     []byte
+}
+
+// CommitLines returns the id, key and line of every commit, in age order.
+// Unlike Commits it parses nothing: a commit loaded from the file is kept
+// as its line until something asks for the parsed commit, and parsing a
+// large repository's every line (then keeping the results) is what listing
+// ids or sending lines to a peer can do without.
+func (r *Repo) CommitLines() []CommitLine {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]CommitLine, len(r.order))
 	for i, e := range r.order {
-		out[i] = e.c
+		out[i] = CommitLine{ID: e.ID(), Key: e.Key(), Raw: e.raw()}
 	}
 	return out
 }
@@ -363,17 +380,13 @@ func (r *Repo) Commits() []*commit.Commit {
 func (r *Repo) CommitsForKey(key string) []*commit.Commit {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil
 	}
-	es := append([]*entry(nil), ks.commits...)
+	es := append([]*entry(nil), ks.commits()...)
 	sortDesc(es)
-	out := make([]*commit.Commit, len(es))
-	for i, e := range es {
-		out[i] = e.c
-	}
-	return out
+	return commitsOf(es)
 }
 
 // NumCommits returns the number of distinct commits.
@@ -387,10 +400,8 @@ func (r *Repo) NumCommits() int {
 func (r *Repo) Keys() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := make([]string, 0, len(r.keys))
-	for k := range r.keys {
-		out = append(out, k)
-	}
+	out := make([]string, 0, r.keyStore.n)
+	r.keyStore.all(func(ks *keyState) { out = append(out, ks.name()) })
 	return out
 }
 
@@ -398,7 +409,7 @@ func (r *Repo) Keys() []string {
 func (r *Repo) Len() int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.keys)
+	return r.keyStore.n
 }
 
 // Age returns the age of the newest commit, the repository's generation.
@@ -414,7 +425,7 @@ func (r *Repo) Age() int64 {
 func (r *Repo) CommitValue(id string) (*value.Item, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.byID[id]
+	e, ok := r.entryLocked(id)
 	if !ok {
 		return nil, ErrNotFound
 	}
@@ -433,9 +444,9 @@ func (r *Repo) KeysSince(age int64) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range r.order[min(int(age), len(r.order)):] {
-		if !seen[e.c.Key] {
-			seen[e.c.Key] = true
-			out = append(out, e.c.Key)
+		if !seen[e.Key()] {
+			seen[e.Key()] = true
+			out = append(out, e.Key())
 		}
 	}
 	return out
@@ -448,20 +459,20 @@ func (r *Repo) KeysSince(age int64) []string {
 func (r *Repo) LiveKeys() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]string, 0, len(r.keys))
-	for key, ks := range r.keys {
+	out := make([]string, 0, r.keyStore.n)
+	r.keyStore.all(func(ks *keyState) {
 		if !r.deletedLocked(ks) {
-			out = append(out, key)
+			out = append(out, ks.name())
 		}
-	}
+	})
 	return out
 }
 
 var deletedField = []byte(`"isDeleted"`)
 
 func (r *Repo) deletedLocked(ks *keyState) bool {
-	if ks.pending != nil {
-		return ks.pending.Deleted()
+	if v := ks.pending(); v != nil {
+		return v.Deleted()
 	}
 	h := r.headLocked(ks)
 	if h == nil {
@@ -471,11 +482,11 @@ func (r *Repo) deletedLocked(ks *keyState) bool {
 		return h.own.Deleted()
 	}
 	if h.state == stateUnknown {
-		if !h.c.IsDelta() && !bytes.Contains(h.c.Record, deletedField) {
+		if !h.IsDelta() && !bytes.Contains(h.Record(), deletedField) {
 			return false
 		}
-		if h.c.IsDelta() && !bytes.Contains(h.c.Edit, deletedField) {
-			if b, ok := r.byID[h.c.Base]; ok && !b.c.IsDelta() && !bytes.Contains(b.c.Record, deletedField) {
+		if h.IsDelta() && !bytes.Contains(h.Edit(), deletedField) {
+			if b, ok := r.entryLocked(h.Base()); ok && !b.IsDelta() && !bytes.Contains(b.Record(), deletedField) {
 				return false
 			}
 		}

@@ -8,9 +8,15 @@ import (
 	"goatdb/internal/jsonlog"
 )
 
+// parsed is a record's entry and the hashes of its id and key, or why it
+// is not a commit. Its parents and their hashes are chunk.parents[from:to]
+// and chunk.parentHashes[from:to]: they are needed only while it is
+// inserted.
 type parsed struct {
-	c   *commit.Commit
-	err error
+	e         *entry
+	err       error
+	idH, keyH uint64
+	from, to  int32
 }
 
 // loadChunk is how many records a parse worker takes at a time: large
@@ -21,9 +27,11 @@ const loadChunk = 2048
 // chunk is a run of consecutive records and, once done is closed, their
 // parse results.
 type chunk struct {
-	recs []jsonlog.Record
-	out  []parsed
-	done chan struct{}
+	recs         []jsonlog.Record
+	out          []parsed
+	parents      []string
+	parentHashes []uint64
+	done         chan struct{}
 }
 
 // loader parses records on all cores while the log is still being read and
@@ -41,6 +49,7 @@ type loader struct {
 	sized bool
 	// nextReport is the offset at which Progress is called next.
 	nextReport int64
+	touched    uint64 // see touch
 
 	jobs     chan *chunk // to the parse workers
 	inOrder  chan *chunk // to the inserter, in file order
@@ -67,10 +76,32 @@ func newLoader(r *Repo, size int64) *loader {
 	}
 	for range runtime.GOMAXPROCS(0) {
 		l.workers.Go(func() {
-			var slab commit.Slab
+			// Entries come from each worker's own slab. The commit is
+			// parsed into one reused Commit: the entry keeps only the line
+			// and where its fields lie.
+			var s slab
+			var c commit.Commit
+			var pbuf []string
+			hash := r.hash
 			for ch := range l.jobs {
+				ch.parents, ch.parentHashes = ch.parents[:0], ch.parentHashes[:0]
 				for i, rec := range ch.recs {
-					ch.out[i].c, ch.out[i].err = slab.Parse(rec.Line)
+					p := &ch.out[i]
+					if p.err = commit.ParseInto(&c, rec.Line, pbuf); p.err != nil {
+						continue
+					}
+					if c.Parents != nil {
+						pbuf = c.Parents
+					}
+					p.e = s.entry()
+					p.e.setLoaded(&c, rec.Line)
+					p.idH, p.keyH = hash.of(c.ID), hash.of(c.Key)
+					p.from = int32(len(ch.parents))
+					for _, id := range c.Parents {
+						ch.parents = append(ch.parents, id)
+						ch.parentHashes = append(ch.parentHashes, hash.of(id))
+					}
+					p.to = int32(len(ch.parents))
 				}
 				close(ch.done)
 			}
@@ -128,8 +159,8 @@ func (l *loader) sizeMaps(read int64) {
 		n += n / 32
 	}
 	r := l.r
-	r.byID = make(map[string]*entry, n)
-	r.keys = make(map[string]*keyState, n)
+	r.ids = newTable(int(n))
+	r.keyIdx = newTable(int(n))
 	r.order = make([]*entry, 0, n)
 }
 
@@ -151,14 +182,28 @@ func (l *loader) insert() {
 	r := l.r
 	for ch := range l.inOrder {
 		<-ch.done
-		for i, p := range ch.out[:len(ch.recs)] {
-			if p.err != nil {
-				r.rejectLine(ch.recs[i], p.err)
-				continue
+		out := ch.out[:len(ch.recs)]
+		for start := 0; start < len(out); start += touchRun {
+			run := out[start:min(start+touchRun, len(out))]
+			l.touch(run)
+			for i := range run {
+				p := &run[i]
+				if p.err != nil {
+					r.rejectLine(ch.recs[start+i], p.err)
+					continue
+				}
+				if r.knownLocked(p.idH, p.e.ID, ch.recs[start+i].Line) {
+					continue
+				}
+				r.insertLocked(p.e, &commitHashes{
+					id: p.idH, key: p.keyH,
+					parents:      ch.parents[p.from:p.to],
+					parentHashes: ch.parentHashes[p.from:p.to],
+				})
 			}
-			r.addLocked(p.c, nil)
 		}
 		clear(ch.out)
+		clear(ch.parents)
 		clear(ch.recs)
 		ch.recs = ch.recs[:0]
 		select {
@@ -166,4 +211,26 @@ func (l *loader) insert() {
 		default:
 		}
 	}
+}
+
+// touchRun is how many records' index slots touch reads ahead: enough
+// misses to overlap, few enough that their cache lines are all still
+// there when the records are inserted.
+const touchRun = 64
+
+// touch reads the home slots that inserting run will probe. The tables are
+// large and each probe lands somewhere random in them, so inserting one
+// record after another would wait for one cache miss after another;
+// reading the slots first, in a loop with nothing depending on the reads,
+// lets the processor have all of them in flight at once.
+func (l *loader) touch(run []parsed) {
+	r := l.r
+	var sum uint64
+	for i := range run {
+		p := &run[i]
+		if p.err == nil {
+			sum += r.ids.slots[r.ids.home(p.idH)] + r.keyIdx.slots[r.keyIdx.home(p.keyH)]
+		}
+	}
+	l.touched += sum // kept, so that the reads are not optimised away
 }

@@ -61,7 +61,7 @@ func mergeTurnMS(session string, leaves []*entry, key string) int64 {
 	seen := map[string]bool{}
 	rank, outsider := 0, true
 	for _, e := range leaves {
-		s := e.c.Session
+		s := e.commit().Session
 		if seen[s] {
 			continue
 		}
@@ -83,8 +83,8 @@ func mergeTurnMS(session string, leaves []*entry, key string) int64 {
 func leaderOf(leaves []*entry, key string, now int64) string {
 	var sessions []string
 	for _, e := range leaves {
-		if d := now - e.c.TS; d <= leaderWindowMS && d >= -leaderWindowMS {
-			sessions = append(sessions, e.c.Session)
+		if d := now - e.ts; d <= leaderWindowMS && d >= -leaderWindowMS {
+			sessions = append(sessions, e.commit().Session)
 		}
 	}
 	if len(sessions) == 0 {
@@ -105,7 +105,7 @@ func highProbabilityLeafLocked(e *entry, desc []*entry) bool {
 		return false
 	}
 	n := len(desc)
-	graphSize := max(n, desc[n-1].c.AC)
+	graphSize := max(n, desc[n-1].commit().AC)
 	// The filters' false-positive rate is 1/4, so 2·log4(N) agreeing
 	// filters make a false "not a leaf" as unlikely as 1/N².
 	agree := math.Log2(float64(graphSize))
@@ -115,8 +115,8 @@ func highProbabilityLeafLocked(e *entry, desc []*entry) bool {
 	// Upstream reads index ⌊agree⌋ even when it is past the end and
 	// throws; stopping at the end treats the missing vote as agreement.
 	for i := 0; float64(i) <= agree && i < n; i++ {
-		f, err := desc[i].c.Ancestors()
-		if err != nil || !f.Has(e.c.ID) {
+		f, err := desc[i].commit().Ancestors()
+		if err != nil || !f.Has(e.ID()) {
 			return true
 		}
 	}
@@ -135,7 +135,7 @@ func highProbabilityLeafLocked(e *entry, desc []*entry) bool {
 // their turn comes; force marks such a turn. Nobody waits forever, and a
 // TypeScript peer merging at once is merely the first.
 func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, error) {
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil || r.opts.ReadOnly || r.holdMerges {
 		return nil, nil
 	}
@@ -150,7 +150,7 @@ func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, erro
 	case leader != "":
 		due := now
 		for _, e := range leaves {
-			due = max(due, e.c.TS+leaderWindowMS+1)
+			due = max(due, e.ts+leaderWindowMS+1)
 		}
 		r.deferMergeLocked(key, due, false, now)
 		return nil, nil
@@ -163,10 +163,10 @@ func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, erro
 			return nil, nil
 		}
 	}
-	desc := slices.Clone(ks.commits)
+	desc := slices.Clone(ks.commits())
 	sortDesc(desc)
 	cands := leaves
-	if now-desc[0].c.TS <= filterTrustMS {
+	if now-desc[0].ts <= filterTrustMS {
 		cands = nil
 		for _, e := range leaves {
 			// A leaf with children has only children without a value
@@ -176,7 +176,7 @@ func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, erro
 			}
 		}
 		if len(cands) < len(leaves) {
-			r.deferMergeLocked(key, desc[0].c.TS+filterTrustMS+1, false, now)
+			r.deferMergeLocked(key, desc[0].ts+filterTrustMS+1, false, now)
 		}
 	}
 	// Leaves holding equal values need no merge with each other; upstream
@@ -206,11 +206,11 @@ func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, erro
 	sortAsc(cands)
 	parents := make([]string, len(cands))
 	for i, e := range cands {
-		parents[i] = e.c.ID
+		parents[i] = e.ID()
 	}
 	mb := ""
 	if lca != nil {
-		mb = lca.c.ID
+		mb = lca.ID()
 	}
 	return r.writeCommitLocked(key, ks, merged, parents, mb, leader)
 }
@@ -219,10 +219,10 @@ func (r *Repo) mergeIfNeededLocked(key string, force bool) (*commit.Commit, erro
 // compareCommitsAsc), the order in which merge changes apply.
 func sortAsc(es []*entry) {
 	slices.SortFunc(es, func(a, b *entry) int {
-		if c := cmp.Compare(a.c.TS, b.c.TS); c != 0 {
+		if c := cmp.Compare(a.ts, b.ts); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.c.ID, b.c.ID)
+		return cmp.Compare(a.ID(), b.ID())
 	})
 }
 
@@ -236,12 +236,12 @@ func (r *Repo) mergeRecordLocked(commits []*entry) (*value.Item, *entry, error) 
 	latest := map[string]*entry{}
 	var order []string
 	for _, e := range commits {
-		prev, ok := latest[e.c.ConnID]
+		prev, ok := latest[e.commit().ConnID]
 		if !ok {
-			order = append(order, e.c.ConnID)
+			order = append(order, e.commit().ConnID)
 		}
-		if !ok || prev.c.TS < e.c.TS {
-			latest[e.c.ConnID] = e
+		if !ok || prev.ts < e.ts {
+			latest[e.commit().ConnID] = e
 		}
 	}
 	var roots, rest []*entry
@@ -250,7 +250,7 @@ func (r *Repo) mergeRecordLocked(commits []*entry) (*value.Item, *entry, error) 
 		if _, err := r.itemLocked(e); err != nil {
 			continue
 		}
-		if len(e.c.Parents) == 0 {
+		if len(e.commit().Parents) == 0 {
 			roots = append(roots, e)
 		} else {
 			rest = append(rest, e)
@@ -295,7 +295,7 @@ func (r *Repo) mergeRecordLocked(commits []*entry) (*value.Item, *entry, error) 
 		it, _ := r.itemLocked(e)
 		up, err := r.upgradeItem(it, target)
 		if err != nil {
-			r.opts.Logger.Warn("merge: leaving out a commit that cannot be upgraded", "repo", r.opts.Path, "commit", e.c.ID, "err", err)
+			r.opts.Logger.Warn("merge: leaving out a commit that cannot be upgraded", "repo", r.opts.Path, "commit", e.ID(), "err", err)
 			continue
 		}
 		concatChanges(changes, value.Diff(base, up))
@@ -363,7 +363,7 @@ func (r *Repo) lcaLocked(a, b *entry) *entry {
 	if a == b {
 		return a
 	}
-	if a.c.Key != b.c.Key {
+	if a.Key() != b.Key() {
 		return nil
 	}
 	seenA := map[*entry]bool{a: true}
@@ -397,8 +397,8 @@ func (r *Repo) lcaLocked(a, b *entry) *entry {
 func (r *Repo) expandLocked(front []*entry, seen map[*entry]bool) []*entry {
 	var next []*entry
 	for _, e := range front {
-		for _, p := range e.c.Parents {
-			pe, ok := r.byID[p]
+		for _, p := range e.commit().Parents {
+			pe, ok := r.entryLocked(p)
 			if ok && !seen[pe] {
 				seen[pe] = true
 				next = append(next, pe)
@@ -493,7 +493,7 @@ func (r *Repo) runDeferredMerges() {
 		if _, err := r.mergeIfNeededLocked(key, force); err != nil {
 			r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", key, "err", err)
 		}
-		if ks := r.keys[key]; ks != nil {
+		if ks := r.keyLocked(key); ks != nil {
 			r.rebaseLocked(ks)
 		}
 		r.valueChanged(key)
@@ -505,7 +505,7 @@ func (r *Repo) runDeferredMerges() {
 // if this peer leads, then rebase a pending local edit onto the new head.
 func (r *Repo) settleLocked(key string) error {
 	_, err := r.mergeIfNeededLocked(key, false)
-	if ks := r.keys[key]; ks != nil {
+	if ks := r.keyLocked(key); ks != nil {
 		r.rebaseLocked(ks)
 	}
 	return err
@@ -517,19 +517,19 @@ func (r *Repo) settleLocked(key string) error {
 // last, so local values win for scalars and nothing either side did to
 // sets and maps is lost.
 func (r *Repo) rebaseLocked(ks *keyState) {
-	if ks.pending == nil {
+	if ks.pending() == nil {
 		return
 	}
 	head := r.headLocked(ks)
-	if head == nil || head == ks.pendingBase {
+	if head == nil || head == ks.pendingBase() {
 		return
 	}
 	headItem, err := r.itemLocked(head)
 	if err != nil {
 		return
 	}
-	local, from := ks.pending, ks.pendingBase
-	ks.pendingBase = head
+	local, from := ks.pending(), ks.pendingBase()
+	ks.setPending(local, head)
 	if headItem.Equal(local) {
 		return
 	}
@@ -551,7 +551,7 @@ func (r *Repo) rebaseLocked(ks *keyState) {
 	changes := value.Diff(base, headItem)
 	concatChanges(changes, value.Diff(base, local))
 	_ = base.Patch(changes)
-	ks.pending = base
+	ks.setPending(base, head)
 	r.gen.Add(1)
 }
 
@@ -564,12 +564,12 @@ func (r *Repo) MergeValue(ids []string) (*value.Item, string, error) {
 	defer r.mu.Unlock()
 	var es []*entry
 	for _, id := range ids {
-		e, ok := r.byID[id]
+		e, ok := r.entryLocked(id)
 		if !ok {
 			return nil, "", fmt.Errorf("%w: commit %s", ErrNotFound, id)
 		}
-		if len(es) > 0 && e.c.Key != es[0].c.Key {
-			return nil, "", fmt.Errorf("merge of commits of different keys %q and %q", es[0].c.Key, e.c.Key)
+		if len(es) > 0 && e.Key() != es[0].Key() {
+			return nil, "", fmt.Errorf("merge of commits of different keys %q and %q", es[0].Key(), e.Key())
 		}
 		es = append(es, e)
 	}
@@ -583,7 +583,7 @@ func (r *Repo) MergeValue(ids []string) (*value.Item, string, error) {
 	}
 	mb := ""
 	if lca != nil {
-		mb = lca.c.ID
+		mb = lca.ID()
 	}
 	return v, mb, nil
 }

@@ -109,12 +109,12 @@ func (g *golden) run(t *testing.T, c *testutil.Case) string {
 	case "lca":
 		g.r.mu.Lock()
 		defer g.r.mu.Unlock()
-		a, b := g.r.byID[c.Args[0]], g.r.byID[c.Args[1]]
+		a, b := g.r.mustEntryLocked(c.Args[0]), g.r.mustEntryLocked(c.Args[1])
 		if a == nil || b == nil {
 			return "error: unknown commit"
 		}
 		if l := g.r.lcaLocked(a, b); l != nil {
-			return l.c.ID
+			return l.ID()
 		}
 		return "none"
 	case "leaves":
@@ -126,8 +126,8 @@ func (g *golden) run(t *testing.T, c *testutil.Case) string {
 	case "hpleaf":
 		g.r.mu.Lock()
 		defer g.r.mu.Unlock()
-		e := g.r.byID[c.Args[0]]
-		desc := slices.Clone(g.r.keys[e.c.Key].commits)
+		e := g.r.mustEntryLocked(c.Args[0])
+		desc := slices.Clone(g.r.keyLocked(e.Key()).commits())
 		sortDesc(desc)
 		return strconv.FormatBool(highProbabilityLeafLocked(e, desc))
 	case "leader":
@@ -148,12 +148,11 @@ func (g *golden) run(t *testing.T, c *testutil.Case) string {
 		}
 		g.r.mu.Lock()
 		defer g.r.mu.Unlock()
-		ks := g.r.keys[key]
+		ks := g.r.keyLocked(key)
 		if ks == nil {
-			ks = &keyState{}
-			g.r.keys[key] = ks
+			ks = g.r.addFullKeyLocked(g.r.hash.of(key), key)
 		}
-		ks.pendingBase, ks.pending = g.r.headLocked(ks), it
+		ks.setPending(it, g.r.headLocked(ks))
 		g.r.dirty[key] = struct{}{}
 		return "ok"
 	case "settle":
@@ -185,7 +184,7 @@ func (g *golden) run(t *testing.T, c *testutil.Case) string {
 		case mc == nil:
 			return "no merge"
 		}
-		v, _ := g.r.itemLocked(g.r.byID[mc.ID])
+		v, _ := g.r.itemLocked(g.r.mustEntryLocked(mc.ID))
 		return fmt.Sprintf("merge parents=%s mb=%s ml=%s\n%s", strings.Join(mc.Parents, ","), orNone(mc.MergeBase), mc.MergeLeader, formatItem(v))
 	}
 	t.Fatalf("%s: unknown command %q", c.Pos, c.Cmd)

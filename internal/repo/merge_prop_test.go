@@ -214,7 +214,7 @@ func TestMergeAssociative(t *testing.T) {
 		ab := mustMerge(t, r, []string{"side0", "side1"})
 		r.mu.Lock()
 		r.opts.Session = "merger"
-		m, err := r.writeCommitLocked("k", r.keys["k"], ab, []string{"side0", "side1"}, "root", "merger")
+		m, err := r.writeCommitLocked("k", r.keyLocked("k"), ab, []string{"side0", "side1"}, "root", "merger")
 		r.mu.Unlock()
 		if err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
@@ -43,6 +44,17 @@ var (
 // engine changing shape.
 type Signer interface {
 	SignCommit(c *commit.Commit) error
+}
+
+// LockedSigner is a Signer whose SignCommit may wait on something outside
+// Go — the browser's WebCrypto, whose answer needs the JavaScript event
+// loop. Commits signed while the repository is locked (merges, writes
+// without a commit delay) go through SignCommitLocked, which must not
+// wait like that: a JavaScript callback reading the repository would
+// block the event loop on the lock, and the answer would never come.
+type LockedSigner interface {
+	Signer
+	SignCommitLocked(c *commit.Commit) error
 }
 
 // Options configure a repository.
@@ -104,17 +116,6 @@ type LoadStats struct {
 	MalformedErr []string // first few reasons, for reports
 }
 
-// entry is one commit plus what the repository knows about it.
-type entry struct {
-	// Fields are ordered so the struct packs into 32 bytes: a large
-	// repository holds one per commit.
-	c        *commit.Commit
-	own      *value.Item // decoded value of this commit alone (nil until decoded)
-	age      int64
-	children int32
-	state    itemState
-}
-
 type itemState uint8
 
 const (
@@ -124,39 +125,23 @@ const (
 	stateNoItem                     // no value: missing base, unknown schema, bad record
 )
 
-type keyState struct {
-	commits []*entry // arrival order
-	head    *entry   // cached head, nil when stale
-	pending *value.Item
-	// pendingBase is the head pending was derived from (nil: none), the
-	// base a rebase diffs both sides against.
-	pendingBase *entry
-	lastFull    *entry // newest full commit by (ts, id): the base for deltas
-	// anc exists once a commit of the key has children; most keys of a
-	// large repository have a single commit and never need it.
-	anc *ancestry
-	// tips are the key's commits without children: the leaf candidates.
-	// Children counts only grow, so a commit leaves tips at most once.
-	tips []*entry
-	// counted and deleted are the key's standing in Repo.live, once the
-	// repository counts (see LiveCount).
-	counted, deleted bool
-}
-
 // Repo is one repository. It is safe for concurrent use.
 type Repo struct {
 	opts Options
 	log  *jsonlog.Log
 
-	mu      sync.RWMutex
-	closed  bool
-	byID    map[string]*entry
-	keys    map[string]*keyState
-	order   []*entry
-	orphans map[string]int32 // children seen for parents not yet present
-	stats   LoadStats
-	slab    slab
-	errs    map[*entry]error // why entries have no value of their own
+	mu     sync.RWMutex
+	closed bool
+	hash   hashes
+	order  []*entry // arrival order
+	ids    table    // commit ids to positions in order
+	// keyIdx finds keys' positions in keyStore.
+	keyIdx   table
+	keyStore keyStore
+	orphans  map[string]int32 // children seen for parents not yet present
+	stats    LoadStats
+	slab     slab
+	errs     map[*entry]error // why entries have no value of their own
 	// gen changes whenever any value of the repository may have changed,
 	// so that item handles can cache what they last read.
 	gen     atomic.Uint64
@@ -200,8 +185,9 @@ func Open(opts Options) (*Repo, error) {
 	}
 	r := &Repo{
 		opts:    opts,
-		byID:    map[string]*entry{},
-		keys:    map[string]*keyState{},
+		hash:    hashes{maphash.MakeSeed()},
+		ids:     newTable(0),
+		keyIdx:  newTable(0),
 		orphans: map[string]int32{},
 		dirty:   map[string]struct{}{},
 	}
@@ -255,70 +241,111 @@ func (r *Repo) Stats() LoadStats {
 // Path returns "/type/repo".
 func (r *Repo) Path() string { return r.opts.Path }
 
-// addLocked inserts c into the graph. It reports false for a duplicate id.
-// own, when given, is c's already-known value (local commits), which saves
-// decoding what was just encoded.
+// addLocked inserts c, a commit that arrived parsed, into the graph. It
+// reports false for a duplicate id. own, when given, is c's already-known
+// value (local commits), which saves decoding what was just encoded.
 func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
-	if old, ok := r.byID[c.ID]; ok {
-		if string(old.c.Raw) == string(c.Raw) {
-			r.stats.Duplicates++
-		} else {
-			r.stats.Conflicts++
-			if len(r.stats.ConflictIDs) < 100 {
-				r.stats.ConflictIDs = append(r.stats.ConflictIDs, c.ID)
-			}
-		}
+	h := commitHashes{id: r.hash.of(c.ID), key: r.hash.of(c.Key), parents: c.Parents}
+	if r.knownLocked(h.id, func() string { return c.ID }, c.Raw) {
 		return false
 	}
 	e := r.slab.entry()
-	e.c, e.age = c, int64(len(r.order))+1
+	e.setParsed(c)
 	if own != nil {
 		e.own, e.state = own, stateOK
 	}
-	ks := r.keys[c.Key]
-	if ks == nil {
-		ks = r.slab.keyState()
-		r.keys[c.Key] = ks
+	var buf [2]uint64
+	h.parentHashes = buf[:0]
+	for _, p := range c.Parents {
+		h.parentHashes = append(h.parentHashes, r.hash.of(p))
+	}
+	r.insertLocked(e, &h)
+	return true
+}
+
+// commitHashes are a commit's id, key and parents hashed for the indexes,
+// and the parents. Loading hashes them on the parse workers.
+type commitHashes struct {
+	id, key      uint64
+	parents      []string
+	parentHashes []uint64
+}
+
+// knownLocked reports whether a commit whose id hashes to h is in the
+// graph already, counting line as a duplicate or a conflict if so. The id
+// is read only if a commit with the same hash is there: while a large file
+// loads, reading every id would cost a cache miss each.
+func (r *Repo) knownLocked(h uint64, id func() string, line []byte) bool {
+	pos, ok := r.ids.find(h, func(pos uint32) bool { return r.order[pos].ID() == id() })
+	if !ok {
+		return false
+	}
+	if r.order[pos].line == string(line) {
+		r.stats.Duplicates++
+	} else {
+		r.stats.Conflicts++
+		if len(r.stats.ConflictIDs) < 100 {
+			r.stats.ConflictIDs = append(r.stats.ConflictIDs, id())
+		}
+	}
+	return true
+}
+
+// insertLocked adds e, a commit not in the graph yet, to the graph.
+func (r *Repo) insertLocked(e *entry, h *commitHashes) {
+	// The key is read only when its hash matches, as in knownLocked.
+	kpos, ok := r.keyIdx.find(h.key, func(pos uint32) bool { return r.keyStore.at(pos).name() == e.Key() })
+	var ks *keyState
+	if ok {
+		ks = r.keyStore.at(kpos)
 	}
 	// Parents usually arrive before their children (always, in a file we
 	// wrote), so the orphan table is usually empty: skip hashing then.
-	if n := r.orphanChildren(c.ID); n > 0 {
-		e.children = n
-		delete(r.orphans, c.ID)
-		ks.addNonLeaf(c.ID)
-	} else if len(ks.tips) == 0 {
-		ks.tips = r.slab.one(e)
-	} else {
-		ks.tips = append(ks.tips, e)
+	var n int32
+	if len(r.orphans) > 0 {
+		if n = r.orphans[e.ID()]; n > 0 {
+			e.children = n
+			delete(r.orphans, e.ID())
+		}
 	}
-	r.byID[c.ID] = e
+	if ks == nil && n == 0 && !e.delta {
+		r.addKeyLocked(h.key, e)
+	} else {
+		if ks == nil {
+			ks = r.addFullKeyLocked(h.key, e.Key())
+		}
+		m := ks.ext()
+		if n > 0 {
+			m.addNonLeaf(e.ID())
+		} else {
+			m.tips = append(m.tips, e)
+		}
+		if !e.delta && (m.lastFull == nil || newer(e, m.lastFull)) {
+			m.lastFull = e
+		}
+		m.commits = append(m.commits, e)
+		m.head = nil
+	}
+	r.ids.add(h.id, len(r.order))
 	r.order = append(r.order, e)
-	for _, p := range c.Parents {
-		pe, ok := r.byID[p]
+	for i, p := range h.parents {
+		pe, ok := r.entryHashed(h.parentHashes[i], p)
 		if !ok {
 			r.orphans[p]++
 			continue
 		}
 		pe.children++
 		if pe.children == 1 {
-			if pks := r.keys[pe.c.Key]; pks != nil {
-				pks.addNonLeaf(pe.c.ID)
-				if i := slices.Index(pks.tips, pe); i >= 0 {
-					pks.tips = slices.Delete(pks.tips, i, i+1)
+			if pks := r.keyLocked(pe.Key()); pks != nil {
+				m := pks.ext()
+				m.addNonLeaf(pe.ID())
+				if i := slices.Index(m.tips, pe); i >= 0 {
+					m.tips = slices.Delete(m.tips, i, i+1)
 				}
-				pks.head = nil
+				m.head = nil
 			}
 		}
 	}
-	if !c.IsDelta() && (ks.lastFull == nil || newer(e, ks.lastFull)) {
-		ks.lastFull = e
-	}
-	if len(ks.commits) == 0 {
-		ks.commits = r.slab.one(e)
-	} else {
-		ks.commits = append(ks.commits, e)
-	}
-	ks.head = nil
 	r.stats.Commits++
 	// While Open loads the log (the log is attached only once that is
 	// done) nothing can read the repository, and an atomic add per commit
@@ -326,16 +353,6 @@ func (r *Repo) addLocked(c *commit.Commit, own *value.Item) bool {
 	if r.log != nil {
 		r.gen.Add(1)
 	}
-	return true
-}
-
-// orphanChildren returns how many known commits name id as a parent while
-// id itself was missing.
-func (r *Repo) orphanChildren(id string) int32 {
-	if len(r.orphans) == 0 {
-		return 0
-	}
-	return r.orphans[id]
 }
 
 // Insert adds commits that came from elsewhere (a peer, a file). Callers
@@ -410,7 +427,7 @@ func (r *Repo) Close() error {
 // valueChanged reports that key's visible value may have changed.
 func (r *Repo) valueChanged(key string) {
 	if r.counting {
-		if ks := r.keys[key]; ks != nil {
+		if ks := r.keyLocked(key); ks != nil {
 			r.recountLocked(ks)
 		}
 	}
@@ -445,29 +462,29 @@ func (r *Repo) LiveCount() int {
 	if !r.counting {
 		r.counting = true
 		r.live = 0
-		for _, ks := range r.keys {
+		r.keyStore.all(func(ks *keyState) {
 			ks.counted = false
 			r.recountLocked(ks)
-		}
+		})
 	}
 	return r.live
 }
 
 // newer reports whether a sorts before b newest first.
 func newer(a, b *entry) bool {
-	if a.c.TS != b.c.TS {
-		return a.c.TS > b.c.TS
+	if a.ts != b.ts {
+		return a.ts > b.ts
 	}
-	return a.c.ID > b.c.ID
+	return a.ID() > b.ID()
 }
 
 // sortDesc orders commits newest first: by ts, then id, as upstream's
 // compareCommitsDesc does.
 func sortDesc(es []*entry) {
 	slices.SortFunc(es, func(a, b *entry) int {
-		if c := cmp.Compare(b.c.TS, a.c.TS); c != 0 {
+		if c := cmp.Compare(b.ts, a.ts); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.c.ID, a.c.ID)
+		return cmp.Compare(b.ID(), a.ID())
 	})
 }

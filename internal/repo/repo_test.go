@@ -1,15 +1,18 @@
 package repo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -334,5 +337,82 @@ func TestSetRacingCloseLosesNothing(t *testing.T) {
 		if _, err := re.Value(fmt.Sprintf("k%d", i)); err != nil {
 			t.Fatalf("accepted k%d lost: %v", i, err)
 		}
+	}
+}
+
+// TestLoadedEntriesReadAsParsedCommits checks what a repository keeps of
+// a loaded commit (its line and where fields lie in it) against parsing
+// the line, for plain keys, keys that are escaped in JSON (which cannot
+// be slices of the line), deltas and chains; and that Commits, once it
+// has parsed the lines, and CommitLines agree with the file.
+func TestLoadedEntriesReadAsParsedCommits(t *testing.T) {
+	fsys := vfs.NewMem()
+	r := newTestRepo(t, fsys, "/d/data/notes.jsonl", nil)
+	reg := r.opts.Registry
+	keys := []string{"plain", `quo"te`, "back\\slash", "é-ü", ""}
+	want := map[string]*value.Item{}
+	for i := range 12 {
+		for _, k := range keys {
+			// A long text that stays the same makes most commits deltas.
+			it := item(t, reg, schema.Data{"text": strings.Repeat("text of "+k, 20), "n": float64(i)})
+			if err := r.Set(k, it); err != nil {
+				t.Fatal(err)
+			}
+			want[k] = it
+		}
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r2 := newTestRepo(t, fsys, "/d/data/notes.jsonl", nil)
+	defer r2.Close()
+	deltas, kept := 0, 0
+	for _, e := range r2.order {
+		if e.c.Load() != nil {
+			kept++ // the escaped keys' commits, parsed at load
+		}
+		c, err := commit.Parse(e.raw())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.ID() != c.ID || e.Key() != c.Key || e.Base() != c.Base || e.ts != c.TS ||
+			e.IsDelta() != c.IsDelta() || !bytes.Equal(e.Record(), c.Record) || !bytes.Equal(e.Edit(), c.Edit) {
+			t.Fatalf("entry of %s reads %q %q %q %d, the line says %q %q %q %d", c.ID, e.ID(), e.Key(), e.Base(), e.ts, c.ID, c.Key, c.Base, c.TS)
+		}
+		if c.IsDelta() {
+			deltas++
+		}
+	}
+	if deltas == 0 || kept == 0 || kept == len(r2.order) {
+		t.Fatalf("%d deltas, %d of %d commits kept parsed: the test does not cover both kinds", deltas, kept, len(r2.order))
+	}
+	lines := r2.CommitLines()
+	cs := r2.Commits()
+	if len(cs) != len(lines) || len(cs) != 12*len(keys) {
+		t.Fatalf("%d commits, %d lines", len(cs), len(lines))
+	}
+	for i, c := range cs {
+		p, err := commit.Parse(c.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c, p) {
+			t.Fatalf("commit %d: %+v, its line parses to %+v", i, c, p)
+		}
+		if l := lines[i]; l.ID != c.ID || l.Key != c.Key || !bytes.Equal(l.Raw, c.Raw) {
+			t.Fatalf("line %d: %q %q, commit %q %q", i, l.ID, l.Key, c.ID, c.Key)
+		}
+		if r2.Commit(c.ID) != c {
+			t.Fatalf("commit %s is parsed again on every request", c.ID)
+		}
+	}
+	for _, k := range keys {
+		v, err := r2.Value(k)
+		if err != nil || !v.Equal(want[k]) {
+			t.Fatalf("key %q: %v %v", k, v, err)
+		}
+	}
+	if got := r2.Keys(); len(got) != len(keys) {
+		t.Fatalf("keys %q", got)
 	}
 }

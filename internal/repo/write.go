@@ -38,16 +38,16 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 		_, err := r.commitLocked(key, it)
 		return err
 	}
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks == nil {
-		ks = &keyState{}
-		r.keys[key] = ks
+		ks = r.addFullKeyLocked(r.hash.of(key), key)
 	}
 	r.gen.Add(1)
-	if ks.pending == nil {
-		ks.pendingBase = r.headLocked(ks)
+	base := ks.pendingBase()
+	if ks.pending() == nil {
+		base = r.headLocked(ks)
 	}
-	ks.pending = it
+	ks.setPending(it, base)
 	r.valueChanged(key)
 	r.dirty[key] = struct{}{}
 	if r.commitStop == nil {
@@ -65,15 +65,15 @@ func (r *Repo) setLocked(key string, it *value.Item) error {
 // nothing changed. Signing happens under the lock here; edits gathered by
 // CommitDelay are signed outside it instead (see commitDirty).
 func (r *Repo) commitLocked(key string, it *value.Item) (*commit.Commit, error) {
-	ks := r.keys[key]
+	ks := r.keyLocked(key)
 	if ks != nil {
-		ks.pending, ks.pendingBase = nil, nil
+		ks.clearPending()
 	}
 	pc := r.prepareEditLocked(key, ks, it, r.headOrNil(ks))
 	if pc == nil {
 		return nil, nil
 	}
-	if err := pc.seal(r.opts.Signer); err != nil {
+	if err := pc.sealLocked(r.opts.Signer); err != nil {
 		return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
 	}
 	r.installLocked(pc)
@@ -96,7 +96,7 @@ func (r *Repo) prepareEditLocked(key string, ks *keyState, it *value.Item, paren
 		if cur, err := r.itemLocked(parent); err == nil && cur.Equal(it) {
 			return nil
 		}
-		parents = []string{parent.c.ID}
+		parents = []string{parent.ID()}
 	}
 	pc := r.prepareLocked(key, ks, it, parents, "", "")
 	pc.parent = parent
@@ -108,7 +108,7 @@ func (r *Repo) prepareEditLocked(key string, ks *keyState, it *value.Item, paren
 // and a leader ml.
 func (r *Repo) writeCommitLocked(key string, ks *keyState, it *value.Item, parents []string, mb, ml string) (*commit.Commit, error) {
 	pc := r.prepareLocked(key, ks, it, parents, mb, ml)
-	if err := pc.seal(r.opts.Signer); err != nil {
+	if err := pc.sealLocked(r.opts.Signer); err != nil {
 		return nil, fmt.Errorf("sign commit for %s/%s: %w", r.opts.Path, key, err)
 	}
 	r.installLocked(pc)
@@ -166,6 +166,20 @@ func (pc *pendingCommit) seal(s Signer) error {
 	return nil
 }
 
+// sealLocked is seal for a caller holding the repository's lock.
+func (pc *pendingCommit) sealLocked(s Signer) error {
+	ls, ok := s.(LockedSigner)
+	if !ok {
+		return pc.seal(s)
+	}
+	defer pc.sc.put()
+	if err := ls.SignCommitLocked(pc.c); err != nil {
+		return err
+	}
+	pc.c.Encode() // from here on c shares nothing with the scratch buffers
+	return nil
+}
+
 // installLocked adds a sealed commit to the graph and the log, and settles
 // its key: a newer pending edit made while the commit was being signed now
 // builds on it, and a conflict it completes is merged.
@@ -175,12 +189,12 @@ func (r *Repo) installLocked(pc *pendingCommit) {
 	if r.opts.OnCommit != nil {
 		r.opts.OnCommit([]*commit.Commit{pc.c})
 	}
-	ks := r.keys[pc.key]
+	ks := r.keyLocked(pc.key)
 	switch {
-	case ks.pending == pc.it:
-		ks.pending, ks.pendingBase = nil, nil
-	case ks.pending != nil && ks.pendingBase == pc.parent:
-		ks.pendingBase = r.byID[pc.c.ID]
+	case ks.pending() == pc.it:
+		ks.clearPending()
+	case ks.pending() != nil && ks.pendingBase() == pc.parent:
+		ks.setPending(ks.pending(), r.mustEntryLocked(pc.c.ID))
 	}
 	if err := r.settleLocked(pc.key); err != nil {
 		r.opts.Logger.Error("merging", "repo", r.opts.Path, "key", pc.key, "err", err)
@@ -213,18 +227,18 @@ func (r *Repo) prepareDirtyLocked() []*pendingCommit {
 	var batch []*pendingCommit
 	for _, key := range keys {
 		delete(r.dirty, key)
-		ks := r.keys[key]
-		if ks.pending == nil {
+		ks := r.keyLocked(key)
+		if ks.pending() == nil {
 			continue
 		}
-		parent := ks.pendingBase
+		parent := ks.pendingBase()
 		if parent == nil {
 			parent = r.headLocked(ks)
 		}
-		if pc := r.prepareEditLocked(key, ks, ks.pending, parent); pc != nil {
+		if pc := r.prepareEditLocked(key, ks, ks.pending(), parent); pc != nil {
 			batch = append(batch, pc)
 		} else {
-			ks.pending, ks.pendingBase = nil, nil
+			ks.clearPending()
 		}
 	}
 	if len(batch) > 0 {
@@ -293,7 +307,7 @@ type ownCommit struct {
 // that currently have children, which lets peers with a partial graph tell
 // real leaves from commits they merely have not seen descendants of.
 func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
-	if ks == nil || ks.anc == nil {
+	if ks == nil || ks.more == nil || ks.more.anc == nil {
 		// Most commits start a key or extend one without history; they all
 		// carry the same empty filter (upstream draws fresh seeds each
 		// time, which changes nothing a reader can see).
@@ -302,7 +316,8 @@ func (r *Repo) ancestorsLocked(ks *keyState) ([]byte, int) {
 		}
 		return r.emptyAF, 0
 	}
-	return ks.anc.filter(r.randFloat64), len(ks.anc.ids)
+	anc := ks.more.anc
+	return anc.filter(r.randFloat64), len(anc.ids)
 }
 
 // contentsLocked fills c's contents: a delta against the key's newest full
@@ -315,10 +330,10 @@ func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) *s
 	sc := scratchPool.Get().(*scratch)
 	sc.rec = it.AppendRecord(sc.rec[:0])
 	c.Record = sc.rec
-	if ks == nil || ks.lastFull == nil || it.Schema.NS == "sessions" || r.randN(r.opts.FullEvery) == 0 {
+	if ks == nil || ks.lastFull() == nil || it.Schema.NS == "sessions" || r.randN(r.opts.FullEvery) == 0 {
 		return sc
 	}
-	base := ks.lastFull
+	base := ks.lastFull()
 	bi, st := r.ownItemLocked(base)
 	if st != stateOK || bi.Schema != it.Schema {
 		return sc
@@ -331,7 +346,7 @@ func (r *Repo) contentsLocked(c *commit.Commit, ks *keyState, it *value.Item) *s
 	if float64(utf16Len(edit)) > deltaMaxRatio*float64(utf16Len(sc.rec)) {
 		return sc
 	}
-	c.Record, c.Base, c.Edit = nil, base.c.ID, edit
+	c.Record, c.Base, c.Edit = nil, base.ID(), edit
 	return sc
 }
 

@@ -25,7 +25,23 @@ import (
 // write as root). An expired session cannot sign either: upstream would,
 // and its peers would then refuse the commit, so the write would be lost
 // silently instead of failing.
-func SignCommit(s *Session, c *commit.Commit) error {
+func SignCommit(s *Session, c *commit.Commit) error { return signCommit(s, c, false) }
+
+// SignCommit makes *Session the repository's commit signer.
+func (s *Session) SignCommit(c *commit.Commit) error { return SignCommit(s, c) }
+
+// SignCommitNoWait is SignCommit for a caller that must not wait on
+// anything outside Go, such as one holding a lock that JavaScript
+// callbacks may also take (repo.LockedSigner): it always signs with
+// crypto/ecdsa. In js/wasm builds SignCommit signs through WebCrypto and
+// waits for the JavaScript event loop to deliver the answer, which never
+// comes while a callback is blocked; natively the two are the same.
+func SignCommitNoWait(s *Session, c *commit.Commit) error { return signCommit(s, c, true) }
+
+// SignCommitNoWait is the package function SignCommitNoWait.
+func (s *Session) SignCommitNoWait(c *commit.Commit) error { return SignCommitNoWait(s, c) }
+
+func signCommit(s *Session, c *commit.Commit, noWait bool) error {
 	if c.Session != s.ID {
 		return fmt.Errorf("%w: commit %s claims session %s, signer is %s", ErrSignerMismatch, c.ID, c.Session, s.ID)
 	}
@@ -38,16 +54,13 @@ func SignCommit(s *Session, c *commit.Commit) error {
 	if err != nil {
 		return fmt.Errorf("trust: commit %s: %w", c.ID, err)
 	}
-	sig, err := signParsed(s, ext, nil, now)
+	sig, err := signParsed(s, ext, nil, now, noWait)
 	if err != nil {
 		return fmt.Errorf("trust: commit %s: %w", c.ID, err)
 	}
 	c.Sig = sig
 	return nil
 }
-
-// SignCommit makes *Session the repository's commit signer.
-func (s *Session) SignCommit(c *commit.Commit) error { return SignCommit(s, c) }
 
 // VerifyCommit checks c's signature as a reader with organisation orgID
 // does, with signer as the signing session. Beyond upstream's checks
@@ -62,19 +75,23 @@ func VerifyCommit(c *commit.Commit, signer *Session, orgID string) error {
 	if err := p.check(signer); err != nil {
 		return err
 	}
-	if !verifyDigest(signer, &p.digest, p.sig.Raw) {
+	q, ok := pointFromKey(signer.PublicKey)
+	if !ok || !verifyPayload(signer, &q, p.payload, &p.digest, p.sig.Raw) {
 		return fmt.Errorf("%w: commit %s does not verify with session %s", ErrBadSignature, c.ID, signer.ID)
 	}
 	return nil
 }
 
 // preparedCommit is everything about a commit's signature that does not
-// depend on the signer: the decoded signature and the digest of the
-// signed bytes. The trust pool computes it once and caches verdicts on it.
+// depend on the signer: the decoded signature, the signed bytes and their
+// digest. The trust pool computes it once and caches verdicts on it. The
+// Go verifier needs only the digest; WebCrypto (sig_js.go) hashes the
+// payload itself.
 type preparedCommit struct {
-	c      *commit.Commit
-	sig    *Signature
-	digest [48]byte
+	c       *commit.Commit
+	sig     *Signature
+	payload []byte
+	digest  [48]byte
 }
 
 func prepareCommit(c *commit.Commit, orgID string) (*preparedCommit, error) {
@@ -99,7 +116,7 @@ func prepareCommit(c *commit.Commit, orgID string) (*preparedCommit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: commit %s: %w", ErrBadSignature, c.ID, err)
 	}
-	return &preparedCommit{c: c, sig: sig, digest: sha512.Sum384(payload)}, nil
+	return &preparedCommit{c: c, sig: sig, payload: payload, digest: sha512.Sum384(payload)}, nil
 }
 
 // check makes the checks that need the signer, short of the signature.

@@ -215,3 +215,21 @@ func TestVerifyCommitRejects(t *testing.T) {
 var _ interface {
 	SignCommit(*commit.Commit) error
 } = (*Session)(nil)
+
+// SignCommitNoWait signs as SignCommit does (in js/wasm, with Go rather
+// than WebCrypto; see webcryptotest for it inside a JavaScript callback).
+func TestSignCommitNoWait(t *testing.T) {
+	s := newTestSession(t, "")
+	c := noteCommit(t, s)
+	c.Sig = ""
+	if err := s.SignCommitNoWait(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyCommit(c, s.Public(), "localhost"); err != nil {
+		t.Fatal(err)
+	}
+	c.Session = "other"
+	if err := SignCommitNoWait(s, c); !errors.Is(err, ErrSignerMismatch) {
+		t.Errorf("another session's commit: %v", err)
+	}
+}

@@ -31,4 +31,14 @@
 // most, 3-4 times faster. They are checked against crypto/ecdsa by
 // differential tests and a differential fuzz target (FuzzVerifyP384),
 // including malleated, out-of-range and exceptional-point signatures.
+//
+// Compiled for the browser (GOOS=js GOARCH=wasm), the package signs and
+// verifies through WebCrypto (crypto.subtle) instead, as upstream does:
+// the browser's native code is faster than Go's P-384 compiled to wasm,
+// most for keys without a table here, and it runs off the page's thread.
+// The seam is signPayload/verifyPayload (sig.go), over the signed
+// bytes rather than their digest, as WebCrypto hashes them itself; see
+// webcrypto_js.go for how promises are awaited (never from inside a
+// js.FuncOf callback) and for the fallback to the Go code when
+// crypto.subtle is missing.
 package trust

@@ -3,9 +3,7 @@ package trust
 import (
 	"crypto/sha256"
 	"fmt"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"goatdb/internal/commit"
 )
@@ -19,63 +17,79 @@ import (
 // Expiry is judged at the commit's time, not now: a commit made while its
 // session was valid stays authentic, as a peer may receive it much later.
 func (p *TrustPool) Verify(c *commit.Commit) error {
+	j, pending, err := p.prepare(c)
+	if !pending {
+		return err
+	}
+	return p.settle(&j, j.verify())
+}
+
+func (p *TrustPool) verifyPrepared(pc *preparedCommit, signer *Session) error {
+	j, pending, err := p.prepareSigned(pc, signer)
+	if !pending {
+		return err
+	}
+	return p.settle(&j, j.verify())
+}
+
+// sigJob is a commit that passed every check of Verify short of its
+// signature, with what checking the signature needs. VerifyAll
+// (poolverify_native.go, poolverify_js.go) gathers these to verify many
+// at once.
+type sigJob struct {
+	pc     *preparedCommit
+	signer *Session
+	q      affine
+	key    [32]byte // the verdict cache key
+}
+
+// prepare makes Verify's checks short of the signature. pending is false
+// when the verdict is already known: err, or nil for a cached verdict.
+func (p *TrustPool) prepare(c *commit.Commit) (j sigJob, pending bool, err error) {
 	if c == nil {
-		return fmt.Errorf("%w: nil commit", ErrUnsigned)
+		return j, false, fmt.Errorf("%w: nil commit", ErrUnsigned)
 	}
 	pc, err := prepareCommit(c, p.orgID)
 	if err != nil {
-		return err
+		return j, false, err
 	}
 	p.mu.RLock()
 	signer, ok := p.lookupLocked(pc.sig.SessionID)
 	p.mu.RUnlock()
 	if !ok {
-		return fmt.Errorf("%w: commit %s is signed by %s", ErrUnknownSession, c.ID, pc.sig.SessionID)
+		return j, false, fmt.Errorf("%w: commit %s is signed by %s", ErrUnknownSession, c.ID, pc.sig.SessionID)
 	}
-	return p.verifyPrepared(pc, signer)
+	return p.prepareSigned(pc, signer)
 }
 
-func (p *TrustPool) verifyPrepared(pc *preparedCommit, signer *Session) error {
+func (p *TrustPool) prepareSigned(pc *preparedCommit, signer *Session) (j sigJob, pending bool, err error) {
 	if err := pc.check(signer); err != nil {
-		return err
+		return j, false, err
 	}
 	q, ok := pointFromKey(signer.PublicKey)
 	if !ok {
-		return fmt.Errorf("%w: session %s has no usable P-384 key", ErrBadSignature, signer.ID)
+		return j, false, fmt.Errorf("%w: session %s has no usable P-384 key", ErrBadSignature, signer.ID)
 	}
-	key := verdictKey(&pc.digest, pc.sig.Raw, &q)
-	if p.cache.has(key) {
-		return nil
+	j = sigJob{pc: pc, signer: signer, q: q, key: verdictKey(&pc.digest, pc.sig.Raw, &q)}
+	if p.cache.has(j.key) {
+		return j, false, nil
 	}
-	if !verifyP384(&q, pc.digest[:], pc.sig.Raw) {
-		return fmt.Errorf("%w: commit %s does not verify with session %s", ErrBadSignature, pc.c.ID, signer.ID)
-	}
-	p.cache.add(key)
-	return nil
+	return j, true, nil
 }
 
-// VerifyAll verifies cs in parallel on all cores (GOMAXPROCS workers) and
-// returns one error (nil for authentic) per commit, in order. Opening or
-// receiving a repository means verifying thousands of commits, and each
-// verification is pure CPU.
-func (p *TrustPool) VerifyAll(cs []*commit.Commit) []error {
-	errs := make([]error, len(cs))
-	workers := min(runtime.GOMAXPROCS(0), len(cs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(cs) {
-					return
-				}
-				errs[i] = p.Verify(cs[i])
-			}
-		})
+// verify checks j's signature, one at a time.
+func (j *sigJob) verify() bool {
+	return verifyPayload(j.signer, &j.q, j.pc.payload, &j.pc.digest, j.pc.sig.Raw)
+}
+
+// settle turns the signature's verdict into Verify's answer and caches a
+// valid one.
+func (p *TrustPool) settle(j *sigJob, valid bool) error {
+	if !valid {
+		return fmt.Errorf("%w: commit %s does not verify with session %s", ErrBadSignature, j.pc.c.ID, j.signer.ID)
 	}
-	wg.Wait()
-	return errs
+	p.cache.add(j.key)
+	return nil
 }
 
 // verifiedCache remembers signatures that verified, so that a commit seen

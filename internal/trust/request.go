@@ -59,7 +59,7 @@ func VerifyRequest(header string, lookup func(id string) (*Session, bool), now t
 	if err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
-	if !verifyPayload(s, payload, sig.Raw) {
+	if !verifySession(s, payload, sig.Raw) {
 		return nil, fmt.Errorf("%w: request does not verify with session %s", ErrBadSignature, s.ID)
 	}
 	return &RequestSignature{Session: s, ID: id, TS: ts}, nil

@@ -146,10 +146,12 @@ func SignData(s *Session, extData, sigData []byte, now time.Time) (string, error
 	if err != nil {
 		return "", err
 	}
-	return signParsed(s, ext, data, now)
+	return signParsed(s, ext, data, now, false)
 }
 
-func signParsed(s *Session, ext, data *jval, now time.Time) (string, error) {
+// signParsed signs through the seam (signPayload), or with crypto/ecdsa
+// whatever the build when noWait is set (see SignCommitNoWait).
+func signParsed(s *Session, ext, data *jval, now time.Time, noWait bool) (string, error) {
 	if s.PrivateKey == nil {
 		return "", fmt.Errorf("%w: session %s", ErrNoPrivateKey, s.ID)
 	}
@@ -157,14 +159,16 @@ func signParsed(s *Session, ext, data *jval, now time.Time) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h := sha512.Sum384(payload)
-	r, ss, err := ecdsa.Sign(rand.Reader, s.PrivateKey, h[:])
+	var raw []byte
+	if noWait {
+		raw, err = goSignPayload(s.PrivateKey, payload)
+	} else {
+		raw, err = signPayload(s, payload)
+	}
 	if err != nil {
 		return "", fmt.Errorf("trust: sign with session %s: %w", s.ID, err)
 	}
-	sig := &Signature{SessionID: s.ID, Raw: make([]byte, 96), TS: now.UnixMilli()}
-	r.FillBytes(sig.Raw[:48])
-	ss.FillBytes(sig.Raw[48:])
+	sig := &Signature{SessionID: s.ID, Raw: raw, TS: now.UnixMilli()}
 	if data != nil && truthy(data) {
 		sig.data = data
 	}
@@ -187,7 +191,7 @@ func VerifyData(signer *Session, signature string, extData []byte) (*Signature, 
 	if err != nil {
 		return nil, err
 	}
-	if !verifyPayload(signer, payload, sig.Raw) {
+	if !verifySession(signer, payload, sig.Raw) {
 		return nil, fmt.Errorf("%w: does not verify with session %s", ErrBadSignature, signer.ID)
 	}
 	return sig, nil
@@ -210,13 +214,49 @@ func checkSigner(signer *Session, sig *Signature, ext *jval) ([]byte, error) {
 	return payload, nil
 }
 
-// verifyPayload checks raw (r‖s) over payload with signer's public key.
-func verifyPayload(signer *Session, payload, raw []byte) bool {
-	h := sha512.Sum384(payload)
-	return verifyDigest(signer, &h, raw)
+// Signing and verifying go through a seam with two implementations:
+// sig_native.go (every build but js/wasm) uses crypto/ecdsa to sign and
+// p384*.go to verify, as described in doc.go; sig_js.go (js/wasm, in the
+// browser) uses WebCrypto (crypto.subtle), which is faster there than
+// Go's P-384 compiled to wasm and works off the page's thread, and falls
+// back to the Go code below when WebCrypto is missing. Both take the signed bytes (the payload), not
+// their digest, because WebCrypto hashes the message itself:
+//
+//	signPayload(s, payload) (raw r‖s, err)
+//	verifyPayload(signer, q, payload, digest, raw) bool
+//
+// q is signer's key as a point (pointFromKey), which every caller needs
+// anyway to refuse unusable keys and the pool for its verdict cache;
+// digest is SHA-384(payload) when the caller already has it (a prepared
+// commit), nil otherwise.
+
+// verifySession checks raw (r‖s) over payload with signer's public key.
+func verifySession(signer *Session, payload, raw []byte) bool {
+	q, ok := pointFromKey(signer.PublicKey)
+	return ok && verifyPayload(signer, &q, payload, nil, raw)
 }
 
-func verifyDigest(signer *Session, h *[48]byte, raw []byte) bool {
-	q, ok := pointFromKey(signer.PublicKey)
-	return ok && verifyP384(&q, h[:], raw)
+// goSignPayload signs payload with crypto/ecdsa (ECDSA P-384, SHA-384) and
+// returns the signature as IEEE P1363 r‖s, the form WebCrypto's sign
+// returns and upstream stores.
+func goSignPayload(priv *ecdsa.PrivateKey, payload []byte) ([]byte, error) {
+	h := sha512.Sum384(payload)
+	r, s, err := ecdsa.Sign(rand.Reader, priv, h[:])
+	if err != nil {
+		return nil, err
+	}
+	raw := make([]byte, 96)
+	r.FillBytes(raw[:48])
+	s.FillBytes(raw[48:])
+	return raw, nil
+}
+
+// goVerifyPayload verifies raw over payload with this package's P-384
+// verifier; digest is SHA-384(payload), or nil to compute it here.
+func goVerifyPayload(q *affine, payload []byte, digest *[48]byte, raw []byte) bool {
+	if digest == nil {
+		h := sha512.Sum384(payload)
+		digest = &h
+	}
+	return verifyP384(q, digest[:], raw)
 }

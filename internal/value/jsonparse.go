@@ -1,8 +1,10 @@
 package value
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -47,6 +49,15 @@ func (p *parser) peek() byte {
 		return p.b[p.i]
 	}
 	return 0
+}
+
+// lit consumes s if the input continues with it.
+func (p *parser) lit(s string) bool {
+	if len(p.b)-p.i >= len(s) && string(p.b[p.i:p.i+len(s)]) == s {
+		p.i += len(s)
+		return true
+	}
+	return false
 }
 
 // end checks that only white space is left.
@@ -133,65 +144,127 @@ func (p *parser) literal() (any, error) {
 // object calls fn for every key; fn must consume the key's value. The key
 // slice may alias the input and is only valid during the call.
 func (p *parser) object(fn func(key []byte) error) error {
+	more, err := p.objBegin()
+	for more && err == nil {
+		var k []byte
+		if k, err = p.objKey(); err != nil {
+			return err
+		}
+		if err = fn(k); err != nil {
+			return err
+		}
+		more, err = p.objNext()
+	}
+	return err
+}
+
+// objBegin, objKey and objNext walk an object as object does, for the hot
+// paths that cannot afford a closure per object: objBegin consumes '{' and
+// reports whether a key follows, objKey reads `"key":`, and objNext, after
+// the caller consumed the value, reports whether another key follows.
+func (p *parser) objBegin() (bool, error) {
 	if p.peek() != '{' {
-		return p.errf("expected an object")
+		return false, p.errf("expected an object")
 	}
 	p.i++
 	if p.peek() == '}' {
 		p.i++
-		return nil
+		return false, nil
 	}
-	for {
-		if p.peek() != '"' {
-			return p.errf("expected a string key")
-		}
-		k, err := p.str()
-		if err != nil {
-			return err
-		}
-		if p.peek() != ':' {
-			return p.errf("expected ':'")
-		}
-		p.i++
-		if err := fn(k); err != nil {
-			return err
-		}
-		switch p.peek() {
+	return true, nil
+}
+
+func (p *parser) objKey() ([]byte, error) {
+	if p.peek() != '"' {
+		return nil, p.errf("expected a string key")
+	}
+	k, err := p.str()
+	if err != nil {
+		return nil, err
+	}
+	if p.peek() != ':' {
+		return nil, p.errf("expected ':'")
+	}
+	p.i++
+	return k, nil
+}
+
+func (p *parser) objNext() (bool, error) {
+	// Compact input, the common case, needs no peek.
+	if p.i < len(p.b) {
+		switch p.b[p.i] {
 		case ',':
 			p.i++
+			return true, nil
 		case '}':
 			p.i++
-			return nil
-		default:
-			return p.errf("expected ',' or '}'")
+			return false, nil
 		}
 	}
+	return p.objNextSpaced()
+}
+
+func (p *parser) objNextSpaced() (bool, error) {
+	switch p.peek() {
+	case ',':
+		p.i++
+		return true, nil
+	case '}':
+		p.i++
+		return false, nil
+	}
+	return false, p.errf("expected ',' or '}'")
 }
 
 // array calls fn for every element; fn must consume it.
 func (p *parser) array(fn func() error) error {
+	more, err := p.arrBegin()
+	for more && err == nil {
+		if err = fn(); err != nil {
+			return err
+		}
+		more, err = p.arrNext()
+	}
+	return err
+}
+
+// arrBegin and arrNext walk an array as array does (see objBegin).
+func (p *parser) arrBegin() (bool, error) {
 	if p.peek() != '[' {
-		return p.errf("expected an array")
+		return false, p.errf("expected an array")
 	}
 	p.i++
 	if p.peek() == ']' {
 		p.i++
-		return nil
+		return false, nil
 	}
-	for {
-		if err := fn(); err != nil {
-			return err
-		}
-		switch p.peek() {
+	return true, nil
+}
+
+func (p *parser) arrNext() (bool, error) {
+	if p.i < len(p.b) {
+		switch p.b[p.i] {
 		case ',':
 			p.i++
+			return true, nil
 		case ']':
 			p.i++
-			return nil
-		default:
-			return p.errf("expected ',' or ']'")
+			return false, nil
 		}
 	}
+	return p.arrNextSpaced()
+}
+
+func (p *parser) arrNextSpaced() (bool, error) {
+	switch p.peek() {
+	case ',':
+		p.i++
+		return true, nil
+	case ']':
+		p.i++
+		return false, nil
+	}
+	return false, p.errf("expected ',' or ']'")
 }
 
 // skip validates the next value and returns its raw bytes.
@@ -224,8 +297,25 @@ func (p *parser) skip() ([]byte, error) {
 // str reads a string token. The result aliases the input when the string
 // has no escapes and is valid UTF-8.
 func (p *parser) str() ([]byte, error) {
-	p.i++ // opening quote
-	start := p.i
+	b := p.b
+	start := p.i + 1 // after the opening quote
+	i := start
+	for i+8 <= len(b) {
+		if m := unplainBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			goto scanned
+		}
+		i += 8
+	}
+	for i < len(b) && plainByte[b[i]] {
+		i++
+	}
+scanned:
+	if i < len(b) && b[i] == '"' {
+		p.i = i + 1
+		return b[start:i], nil
+	}
+	p.i = i
 	ascii := true
 	for p.i < len(p.b) {
 		c := p.b[p.i]
@@ -247,6 +337,25 @@ func (p *parser) str() ([]byte, error) {
 		p.i++
 	}
 	return nil, p.errf("unterminated string")
+}
+
+// plainByte tells the bytes that stand for themselves in a string and are
+// ASCII, so that most strings are scanned at a table lookup per byte.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// unplainBytes sets the high bit of the bytes of x (little endian) that are
+// not plainByte: '"', '\\', below 0x20 or not ASCII. Borrows can set bits
+// only above a byte that is itself flagged, so the lowest bit set is exact.
+func unplainBytes(x uint64) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (lo * '"')
+	s := x ^ (lo * '\\')
+	return ((q-lo)&^q | (s-lo)&^s | (x-lo*0x20)&^x | x) & hi
 }
 
 func (p *parser) strSlow(start int) ([]byte, error) {
@@ -349,34 +458,54 @@ func (p *parser) num() (float64, error) {
 		neg = true
 		i++
 	}
-	digits := i
+	// The digits are gathered into mant on the way: most numbers have few
+	// enough of them to be converted exactly below, without ParseFloat.
+	var mant uint64
+	nd := 0       // digits in mant, leading zeros excluded
+	exact := true // mant holds every significant digit
+	frac := 0     // digits after the point
 	switch {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if nd < 19 {
+				mant = mant*10 + uint64(b[i]-'0')
+				nd++
+			} else {
+				exact = false
+			}
 			i++
 		}
 	default:
 		p.i = i
 		return 0, p.errf("invalid number")
 	}
-	simple := true
 	if i < len(b) && b[i] == '.' {
-		simple = false
 		i++
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
 			p.i = i
 			return 0, p.errf("invalid number")
 		}
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			switch {
+			case mant == 0 && b[i] == '0':
+			case nd < 19:
+				mant = mant*10 + uint64(b[i]-'0')
+				nd++
+			default:
+				exact = false
+			}
+			frac++
 			i++
 		}
 	}
+	exp := 0
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		simple = false
 		i++
+		eneg := false
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			eneg = b[i] == '-'
 			i++
 		}
 		if i >= len(b) || b[i] < '0' || b[i] > '9' {
@@ -384,21 +513,36 @@ func (p *parser) num() (float64, error) {
 			return 0, p.errf("invalid number")
 		}
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			if exp < 1e6 {
+				exp = exp*10 + int(b[i]-'0')
+			}
 			i++
+		}
+		if eneg {
+			exp = -exp
 		}
 	}
 	p.i = i
-	// Integers of up to 15 digits are exact in float64: skip ParseFloat.
-	if simple && i-digits <= 15 {
-		var n int64
-		for _, c := range b[digits:i] {
-			n = n*10 + int64(c-'0')
+	// A mantissa below 2^53 and a power of ten up to 1e22 are both exact
+	// in float64, so one multiplication or division rounds correctly and
+	// gives what ParseFloat gives (this is its own first fast path).
+	if exact && mant <= 1<<53 {
+		f, ok := 0.0, true
+		switch e := exp - frac; {
+		case mant == 0:
+		case e >= 0 && e <= 22:
+			f = float64(mant) * pow10[e]
+		case e < 0 && e >= -22:
+			f = float64(mant) / pow10[-e]
+		default:
+			ok = false
 		}
-		f := float64(n)
-		if neg {
-			f = -f
+		if ok {
+			if neg {
+				f = -f
+			}
+			return f, nil
 		}
-		return f, nil
 	}
 	f, err := strconv.ParseFloat(string(b[start:i]), 64)
 	if err != nil || math.IsInf(f, 0) {
@@ -407,6 +551,9 @@ func (p *parser) num() (float64, error) {
 	}
 	return f, nil
 }
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // parseJSON decodes a complete JSON document into a generic tree.
 func parseJSON(b []byte) (any, error) {

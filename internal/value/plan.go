@@ -3,6 +3,7 @@ package value
 import (
 	"sort"
 	"sync"
+	"unicode/utf8"
 
 	"goatdb/internal/jsjson"
 	"goatdb/internal/schema"
@@ -21,8 +22,11 @@ type plan struct {
 	// reports problems in (it differs from names only for rare runes).
 	byteOrder []int
 	// keys[i] is `"name":` as written in records and edits.
-	keys  [][]byte
-	index map[string]int
+	keys [][]byte
+	// litKeys[i] is keys[i] when reading it back gives name, which it does
+	// not for a name that is not valid UTF-8; nil otherwise.
+	litKeys [][]byte
+	index   map[string]int
 	// recPrefix is `{"s":"ns/ver","d":`.
 	recPrefix []byte
 	marker    string
@@ -53,6 +57,7 @@ func planFor(s *schema.Schema) *plan {
 	p.types = make([]schema.FieldType, len(p.names))
 	p.fields = make([]schema.Field, len(p.names))
 	p.keys = make([][]byte, len(p.names))
+	p.litKeys = make([][]byte, len(p.names))
 	p.byteOrder = make([]int, len(p.names))
 	for i, name := range p.names {
 		f, _ := s.Field(name)
@@ -60,6 +65,9 @@ func planFor(s *schema.Schema) *plan {
 		p.fields[i] = f
 		p.index[name] = i
 		p.keys[i] = append(jsjson.AppendString(nil, name), ':')
+		if utf8.ValidString(name) {
+			p.litKeys[i] = p.keys[i]
+		}
 		p.byteOrder[i] = i
 	}
 	sort.Slice(p.byteOrder, func(a, b int) bool { return p.names[p.byteOrder[a]] < p.names[p.byteOrder[b]] })
