@@ -335,8 +335,8 @@ func (db *DB) Count(path string) (int, error) {
 }
 
 // Item returns the item at path. It fails with ErrNotFound when the item
-// has never been written. Asking again for the same canonical path returns
-// the same handle.
+// has never been written. Asking again for the item, however its path is
+// spelled, returns the same handle.
 func (db *DB) Item(path string) (*Item, error) {
 	// Items are never removed (deletion is a flag), so a handle found in
 	// the cache proves the item exists.
@@ -351,20 +351,29 @@ func (db *DB) Item(path string) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Reading the value now both proves the item exists and primes the
-	// handle's cache, so the common "look up, then read a field" takes one
-	// lock, not two.
+	// The registry's generation is read before the value, so that a
+	// schema registered meanwhile invalidates the view primed below.
 	regGen := db.reg.Gen()
-	v, gen, err := r.ValueGen(p.Item)
-	if errors.Is(err, repo.ErrNotFound) {
-		return nil, fmt.Errorf("%s: %w", p, ErrNotFound)
+	made := false
+	it, err := repo.ItemHandle(r, p.Item, func(it *Item, v *value.Item, gen uint64, err error) {
+		made = true
+		it.db, it.r, it.key, it.path = db, r, p.Item, p.ItemPath()
+		// Reading the value now primes the handle's cache, so the common
+		// "look up, then read a field" takes one lock, not two.
+		if err == nil && !it.needsUpgrade(v) {
+			it.first = itemView{repoGen: gen, regGen: regGen, v: v}
+			it.view.Store(&it.first)
+		}
+	})
+	if err != nil {
+		if errors.Is(err, repo.ErrNotFound) {
+			return nil, fmt.Errorf("%s: %w", p, ErrNotFound)
+		}
+		return nil, err
 	}
-	it := &Item{db: db, r: r, key: p.Item, path: p.ItemPath()}
-	if err == nil && !it.needsUpgrade(v) {
-		it.first = itemView{repoGen: gen, regGen: regGen, v: v}
-		it.view.Store(&it.first)
+	if !made {
+		db.handles.put(it) // read again: worth finding fast from now on
 	}
-	db.handles.put(it)
 	return it, nil
 }
 

@@ -419,8 +419,8 @@ func TestItemHandlesAreShared(t *testing.T) {
 	}
 	a, _ := db.Item("/data/all/h")
 	b, _ := db.Item("/data/all/h")
-	c, _ := db.Item("data/all/h/") // another spelling: a handle of its own
-	if a != b || c.Path() != "/data/all/h" {
+	c, _ := db.Item("data/all/h/") // another spelling of the same item
+	if a != b || c != a || c.Path() != "/data/all/h" {
 		t.Fatalf("handles %p %p, path %q", a, b, c.Path())
 	}
 	if err := c.Set("title", "two"); err != nil {

@@ -1,6 +1,7 @@
 package goatdb
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"sync/atomic"
@@ -106,9 +107,17 @@ func (it *Item) Data() (Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(Data, len(v.Data))
-	for k, x := range v.Data {
-		if k != schema.DeletedField {
+	// Cloning the map copies its table as it is, rather than hashing and
+	// inserting every field again; only values that copyValue would copy
+	// (sets, maps, raw JSON) are then replaced.
+	out := maps.Clone(v.Data)
+	if out == nil {
+		return Data{}, nil
+	}
+	delete(out, schema.DeletedField)
+	for k, x := range out {
+		switch x.(type) {
+		case []any, map[string]any, json.RawMessage:
 			out[k] = copyValue(x)
 		}
 	}

@@ -128,7 +128,7 @@ func (db *DB) Query(spec QuerySpec) (*Query, error) {
 		}
 	}
 	q := &Query{db: db, spec: spec, repoPath: repoPath, key: spec.ID, refs: 1,
-		dirty: map[string]struct{}{}, members: map[string]*qent{}, subs: map[int]func(){},
+		dirty: map[string]struct{}{}, subs: map[int]func(){},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	q.tree = ordered.New(q.compare)
 	if spec.ID != "" {
@@ -142,16 +142,15 @@ func (db *DB) Query(spec QuerySpec) (*Query, error) {
 		spec.From.down = append(spec.From.down, q)
 		spec.From.subMu.Unlock()
 	}
-	q.seed()
-	q.refresh()
+	q.build(q.seed())
 	go q.run()
 	return q, nil
 }
 
-// seed marks every key of the source for evaluation, or, for a shared
-// query with a cache from an earlier run, its cached members and the keys
-// that changed since.
-func (q *Query) seed() {
+// seed returns the keys to evaluate first: every key of the source, or,
+// for a shared query with a cache from an earlier run, its cached members
+// and the keys that changed since.
+func (q *Query) seed() []string {
 	var keys []string
 	if members, changed, ok := q.loadQueryCache(); ok {
 		keys = append(members, changed...)
@@ -165,11 +164,33 @@ func (q *Query) seed() {
 	} else if ks, err := q.db.AllKeys(q.repoPath); err == nil {
 		keys = ks
 	}
-	q.dirtyMu.Lock()
+	return keys
+}
+
+// build fills the new query's empty results with the members among keys.
+// Sorting them once is far cheaper than inserting each into the tree
+// through the dirty set as later changes are; changes made meanwhile are
+// in the dirty set already, for the next refresh.
+func (q *Query) build(keys []string) {
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	ents := make([]*qent, 0, len(keys))
 	for _, k := range keys {
-		q.dirty[k] = struct{}{}
+		if e := q.evaluate(k); e != nil {
+			ents = append(ents, e)
+		}
 	}
-	q.dirtyMu.Unlock()
+	slices.SortFunc(ents, q.compare)
+	q.members = make(map[string]*qent, len(ents))
+	for _, e := range ents {
+		q.tree.Insert(e)
+		q.members[e.key] = e
+	}
+	if len(ents) > 0 {
+		q.version++
+	}
 }
 
 // markDirty asks for key to be re-evaluated; it never blocks.

@@ -360,3 +360,24 @@ func mustKeys(t *testing.T, db *DB) []string {
 	}
 	return k
 }
+
+// BenchmarkQuerySimple100 is the bench command's "simple query": a new
+// query with a predicate over a 100-item repository, its results read,
+// then closed.
+func BenchmarkQuerySimple100(b *testing.B) {
+	db := openTest(b, b.TempDir(), &Options{CommitDelay: -1, Trusted: true})
+	defer db.Close()
+	for i := range 100 {
+		db.Set(fmt.Sprintf("/data/q/k%03d", i), &allTypes, Data{"title": "t", "n": float64(i), "ok": i%2 == 0})
+	}
+	for b.Loop() {
+		q, err := db.Query(QuerySpec{Source: "/data/q", Where: func(it *Item, _ any) bool { return it.Get("ok") == true }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(q.Results()); n != 50 {
+			b.Fatalf("%d results", n)
+		}
+		q.Close()
+	}
+}

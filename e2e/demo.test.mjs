@@ -189,11 +189,18 @@ test('the Go CLI and the browser see each other\'s edits', async () => {
   }
   assert.ok(found, 'the CLI client never saw the browser\'s todo');
 
-  cli('put', '--dir', cliDir, '--schema', 'todo.json', '--type', 'todo', '/data/todos/from-cli',
+  const put = cli('put', '--dir', cliDir, '--schema', 'todo.json', '--type', 'todo', '/data/todos/from-cli',
     JSON.stringify({ text: 'from the CLI', done: false, order: 'zzzz' }));
-  cli('sync', '--dir', cliDir, '--peer', url, '/data/todos');
+  const synced = cli('sync', '--dir', cliDir, '--peer', url, '/data/todos');
   await a.waitForFunction(() => [...document.querySelectorAll('[data-testid=text]')].some((e) => e.textContent === 'from the CLI'), null, { timeout: 30000 })
-    .catch(async (e) => { throw new Error(`${e.message}\npage shows ${JSON.stringify(await texts(a))}${await diagnose(a)}`); });
+    .catch(async (e) => {
+      // Where did the commit stop: at the CLI, at the server, or in the page?
+      const probe = join(work, 'probe');
+      const atServer = cli('sync', '--dir', probe, '--peer', url, '/data/todos') +
+        cli('keys', '--dir', probe, '/data/todos');
+      const inPage = await a.evaluate(() => JSON.stringify([globalThis.todos.db.keys('/data/todos'), globalThis.todos.db.item('/data/todos/from-cli')])).catch(String);
+      throw new Error(`${e.message}\nput: ${put}\nsync: ${synced}\na fresh client finds at the server: ${atServer}\nthe page holds: ${inPage}\npage shows ${JSON.stringify(await texts(a))}${await diagnose(a)}`);
+    });
   await a.screenshot({ path: join(shots, 'cli.png') });
   await ctx.close();
 });

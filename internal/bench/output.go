@@ -70,7 +70,7 @@ func cell(row map[string]Result, sys string) string {
 	case !ok:
 		return "–"
 	case r.RSSBytes > 0:
-		return fmt.Sprintf("%.1f MB RSS, %.1f MB heap", float64(r.RSSBytes)/(1<<20), float64(r.HeapBytes)/(1<<20))
+		return fmt.Sprintf("%.1f MiB RSS, %.1f MiB heap", float64(r.RSSBytes)/(1<<20), float64(r.HeapBytes)/(1<<20))
 	case r.P99NS > 0:
 		return fmt.Sprintf("%s (%s), p99 %s", dur(r.MedianNS), dur(r.P95NS), dur(r.P99NS))
 	}

@@ -114,6 +114,24 @@ func AppendString(dst []byte, s string) []byte {
 // units. It differs from Go's byte order only when a code point above the
 // BMP meets one in U+E000..U+FFFF.
 func LessUTF16(a, b string) bool {
+	// Past the common prefix, byte order is UTF-16 order whenever either
+	// byte is ASCII (an ASCII code unit sorts below every other), which
+	// is nearly always: only then is the rune walk below needed.
+	n := min(len(a), len(b))
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	if p == n {
+		return len(a) < len(b)
+	}
+	if a[p] < utf8.RuneSelf || b[p] < utf8.RuneSelf {
+		return a[p] < b[p]
+	}
+	for p > 0 && !utf8.RuneStart(a[p]) {
+		p--
+	}
+	a, b = a[p:], b[p:]
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		ra, na := utf8.DecodeRuneInString(a[i:])
 		rb, nb := utf8.DecodeRuneInString(b[j:])

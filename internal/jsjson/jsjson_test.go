@@ -3,8 +3,12 @@ package jsjson
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestStableVectors(t *testing.T) {
@@ -73,5 +77,32 @@ func TestLessUTF16(t *testing.T) {
 	}
 	if !LessUTF16("a", "ab") || LessUTF16("ab", "a") || LessUTF16("a", "a") {
 		t.Error("prefix order")
+	}
+}
+
+// TestLessUTF16MatchesCodeUnits compares LessUTF16 with the definition,
+// the order of the strings' UTF-16 code units, on random strings built
+// from characters whose UTF-8 and UTF-16 orders differ.
+func TestLessUTF16MatchesCodeUnits(t *testing.T) {
+	alphabet := []rune{'a', 'b', 'z', 0x7f, 0xe9, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff}
+	rng := rand.New(rand.NewPCG(1, 2))
+	str := func() string {
+		var sb strings.Builder
+		for range rng.IntN(5) {
+			sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		return sb.String()
+	}
+	less := func(a, b string) bool {
+		return slices.Compare(utf16.Encode([]rune(a)), utf16.Encode([]rune(b))) < 0
+	}
+	for range 200_000 {
+		a, b := str(), str()
+		if rng.IntN(3) == 0 {
+			b = a + b // shared prefixes are the fast path's case
+		}
+		if got, want := LessUTF16(a, b), less(a, b); got != want {
+			t.Fatalf("LessUTF16(%+q, %+q) = %v, want %v", a, b, got, want)
+		}
 	}
 }

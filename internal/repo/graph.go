@@ -249,23 +249,29 @@ func (r *Repo) Gen() uint64 { return r.gen.Load() }
 func (r *Repo) ValueGen(key string) (*value.Item, uint64, error) {
 	// Most reads find the value decoded and the head cached: serve them
 	// under the read lock so readers do not queue behind each other.
+	hash := r.hash.of(key)
 	r.mu.RLock()
-	if ks := r.keyLocked(key); ks != nil {
-		gen := r.gen.Load()
-		if v := ks.pending(); v != nil {
-			r.mu.RUnlock()
-			return v, gen, nil
-		}
-		if h := ks.cachedHead(); h != nil && h.state == stateOK {
-			v := h.own
-			r.mu.RUnlock()
-			return v, gen, nil
-		}
+	pos, ok := r.keyPosHashed(hash, key)
+	if !ok {
+		r.mu.RUnlock()
+		return nil, 0, ErrNotFound
+	}
+	ks := r.keyStore.at(pos)
+	gen := r.gen.Load()
+	if v := ks.pending(); v != nil {
+		r.mu.RUnlock()
+		return v, gen, nil
+	}
+	if h := ks.cachedHead(); h != nil && h.state == stateOK {
+		v := h.own
+		r.mu.RUnlock()
+		return v, gen, nil
 	}
 	r.mu.RUnlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	v, err := r.valueLocked(key)
+	// Keys are never removed and keep their position: no second lookup.
+	v, err := r.valueOfLocked(r.keyStore.at(pos))
 	return v, r.gen.Load(), err
 }
 
@@ -276,17 +282,62 @@ func (r *Repo) Has(key string) bool {
 	return r.keyLocked(key) != nil
 }
 
+// ItemHandle returns the handle of type H kept for key in r, making it
+// with init the first time it is asked for; a key without commits or
+// pending edit has none (ErrNotFound). init gets the key's value and the
+// generation it was read at, or why there is no value; it runs under the
+// repository's lock, so that every caller gets the one handle, and must not
+// call back into the repository. A repository's handles are all of one
+// type.
+//
+// Keeping handles with the key's state lets a first read find the key once
+// for both, where a table of their own would cost a second lookup, an
+// insert and their allocations per item; and since handles live as long as
+// the repository, they are allocated in chunks.
+func ItemHandle[H any](r *Repo, key string, init func(h *H, v *value.Item, gen uint64, err error)) (*H, error) {
+	hash := r.hash.of(key)
+	r.mu.RLock()
+	pos, ok := r.keyPosHashed(hash, key)
+	var x any
+	if ok {
+		x = r.keyStore.handle(pos)
+	}
+	r.mu.RUnlock()
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if x != nil {
+		return x.(*H), nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// Keys are never removed and keep their position, so pos still names
+	// key; another caller may have made the handle meanwhile.
+	if x := r.keyStore.handle(pos); x != nil {
+		return x.(*H), nil
+	}
+	v, err := r.valueOfLocked(r.keyStore.at(pos))
+	h := newHandle[H](&r.keyStore)
+	init(h, v, r.gen.Load(), err)
+	r.keyStore.setHandle(pos, h)
+	return h, nil
+}
+
 func (r *Repo) valueLocked(key string) (*value.Item, error) {
 	ks := r.keyLocked(key)
 	if ks == nil {
 		return nil, ErrNotFound
 	}
+	return r.valueOfLocked(ks)
+}
+
+func (r *Repo) valueOfLocked(ks *keyState) (*value.Item, error) {
 	if v := ks.pending(); v != nil {
 		return v, nil
 	}
 	h := r.headLocked(ks)
 	if h == nil {
-		return nil, fmt.Errorf("%w: %s has no commit with a value", ErrNoValue, key)
+		return nil, fmt.Errorf("%w: %s has no commit with a value", ErrNoValue, ks.name())
 	}
 	return r.itemLocked(h)
 }

@@ -90,6 +90,11 @@ func (t *table) grow() {
 type keyStore struct {
 	chunks [][]keyState
 	n      int
+	// handles holds what ItemHandle made per key, by the same positions.
+	// Its chunks are made when a key of theirs is first read, so opening a
+	// large repository costs nothing for them (see ItemHandle).
+	handles [][]any
+	spare   any // *[]H: the rest of the chunk newHandle hands out from
 }
 
 const keyChunk = 512
@@ -145,11 +150,17 @@ func (r *Repo) keyLocked(key string) *keyState {
 }
 
 func (r *Repo) keyHashed(h uint64, key string) *keyState {
-	pos, ok := r.keyIdx.find(h, func(pos uint32) bool { return r.keyStore.at(pos).name() == key })
+	pos, ok := r.keyPosHashed(h, key)
 	if !ok {
 		return nil
 	}
 	return r.keyStore.at(pos)
+}
+
+// keyPosHashed returns the position of key, which hashes to h, in
+// keyStore. A key keeps its position for the repository's life.
+func (r *Repo) keyPosHashed(h uint64, key string) (uint32, bool) {
+	return r.keyIdx.find(h, func(pos uint32) bool { return r.keyStore.at(pos).name() == key })
 }
 
 // addKeyLocked makes the state of the key of e, which has none and whose

@@ -1,6 +1,10 @@
 package repo
 
-import "goatdb/internal/value"
+import (
+	"unsafe"
+
+	"goatdb/internal/value"
+)
 
 // keyState is a key's part of the graph. Most keys of a large repository
 // have a single full commit without children and are never edited here:
@@ -116,4 +120,46 @@ func (ks *keyState) cachedHead() *entry {
 		return ks.more.head
 	}
 	return ks.one[0]
+}
+
+// handle returns what ItemHandle stored for the key at pos, or nil.
+func (s *keyStore) handle(pos uint32) any {
+	if c := pos / keyChunk; int(c) < len(s.handles) && s.handles[c] != nil {
+		return s.handles[c][pos%keyChunk]
+	}
+	return nil
+}
+
+func (s *keyStore) setHandle(pos uint32, h any) {
+	c := int(pos / keyChunk)
+	if c >= len(s.handles) {
+		s.handles = append(s.handles, make([][]any, c+1-len(s.handles))...)
+	}
+	if s.handles[c] == nil {
+		s.handles[c] = make([]any, keyChunk)
+	}
+	s.handles[c][pos%keyChunk] = h
+}
+
+// handleChunkBytes is how much newHandle allocates at a time: a size class
+// of its own, so that a chunk wastes at most one handle's size.
+const handleChunkBytes = 8 << 10
+
+// newHandle returns a zero H from the store's current chunk of them.
+func newHandle[H any](s *keyStore) *H {
+	spare, _ := s.spare.(*[]H)
+	if spare == nil {
+		spare = new([]H)
+		s.spare = spare
+	}
+	if len(*spare) == 0 {
+		n := 1
+		if size := unsafe.Sizeof(*new(H)); size > 0 {
+			n = max(1, handleChunkBytes/int(size))
+		}
+		*spare = make([]H, n)
+	}
+	h := &(*spare)[0]
+	*spare = (*spare)[1:]
+	return h
 }
