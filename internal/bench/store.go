@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"goatdb"
 
@@ -86,27 +85,30 @@ type goatStore struct {
 
 func repoPath(repo string) string { return "/data/" + repo }
 func itemPath(repo string, i int) string {
-	// The small rows' paths are built once: formatting one costs more than
-	// the reads those rows time, for every system alike. The big datasets'
-	// are not kept, so they do not weigh on the memory row.
-	if i >= 1024 {
-		return repoPath(repo) + "/" + key(i)
+	// The small rows' paths are built once: formatting one, or even
+	// finding it in a map, costs more than the reads those rows time, for
+	// every system alike. The big datasets' are not kept, so they do not
+	// weigh on the memory row.
+	if i < len(smallPaths) {
+		switch repo {
+		case smallRepo:
+			return smallPaths[i]
+		case queryRepo:
+			return queryPaths[i]
+		}
 	}
-	k := pathKey{repo, i}
-	if p, ok := paths.Load(k); ok {
-		return p.(string)
-	}
-	p := repoPath(repo) + "/" + key(i)
-	paths.Store(k, p)
-	return p
+	return repoPath(repo) + "/" + key(i)
 }
 
-type pathKey struct {
-	repo string
-	i    int
-}
+var smallPaths, queryPaths = pathsOf(smallRepo), pathsOf(queryRepo)
 
-var paths sync.Map
+func pathsOf(repo string) *[1024]string {
+	var out [1024]string
+	for i := range out {
+		out[i] = repoPath(repo) + "/" + key(i)
+	}
+	return &out
+}
 
 func (g *goatStore) close() error { return g.db.Close() }
 func (g *goatStore) openRepo(r string) error {
