@@ -20,6 +20,10 @@ type PeerStatus struct {
 	LastError string
 	// Realtime is true while the WebSocket push channel is open.
 	Realtime bool
+	// Synced is true once every loaded repository has completed a round
+	// with the peer: what the peer held then has arrived. A repository
+	// opened since has not, so Synced turns false until its first round.
+	Synced bool
 	// Pending counts what the peer is not known to have: commits of the
 	// loaded repositories missing from the peer's last reply (by its
 	// bloom filter, so rarely an undercount), plus edits still waiting
@@ -55,8 +59,13 @@ func (db *DB) SyncStatus() []PeerStatus {
 		p.link.mu.Lock()
 		st.Realtime = p.link.out != nil
 		p.link.mu.Unlock()
+		st.Synced = st.Online
 		for _, path := range paths {
-			st.Pending += db.missingAt(path, filters[path])
+			f := filters[path]
+			if f == nil {
+				st.Synced = false
+			}
+			st.Pending += db.missingAt(path, f)
 		}
 		out = append(out, st)
 	}

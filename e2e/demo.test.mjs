@@ -15,6 +15,7 @@ const shots = join(repoRoot, 'e2e', 'screenshots');
 let browser;
 let server;
 let url;
+const serverLog = []; // the server's log, printed when a wait fails
 
 const todoSchema = JSON.stringify([{ ns: 'todo', version: 1, fields: {
   text: { type: 'string', required: true }, done: { type: 'boolean' }, order: { type: 'string', required: true },
@@ -30,7 +31,7 @@ function startServer(addr = '127.0.0.1:0') {
       const m = /on (http:\/\/\S+)/.exec(out);
       if (m) { clearTimeout(timer); resolve({ proc: p, url: m[1] }); }
     });
-    p.stderr.on('data', (d) => { out += d; if (process.env.GOATDB_E2E_SERVER_LOG) process.stderr.write(d); });
+    p.stderr.on('data', (d) => { out += d; serverLog.push(...String(d).trimEnd().split('\n')); });
     p.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
 }
@@ -82,7 +83,7 @@ async function waitTexts(page, want, timeout = 15000) {
 // diagnose describes a page whose wait failed: its sync status and log.
 async function diagnose(page) {
   const status = await page.evaluate(() => JSON.stringify(globalThis.todos?.db.status())).catch((e) => String(e));
-  return `\nstatus: ${status}\npage log:\n${page.logs.slice(-40).join('\n')}`;
+  return `\nstatus: ${status}\npage log:\n${page.logs.slice(-40).join('\n')}\nserver log:\n${serverLog.slice(-40).join('\n')}`;
 }
 
 // waitSet waits until the page shows exactly the todos in want, in any
@@ -146,7 +147,7 @@ test('an edit made while the server is down survives a reload and syncs later', 
   await a.reload();
   await a.waitForSelector('body[data-ready=true]');
   // A successful round has brought everything the server had.
-  await a.waitForFunction(() => { const s = globalThis.todos.db.status(); return s.online && s.pending === 0; }, null, { timeout: 15000 });
+  await a.waitForFunction(() => { const s = globalThis.todos.db.status(); return s.synced && s.pending === 0; }, null, { timeout: 15000 });
   const before = await texts(a);
 
   const addr = new URL(url).host;

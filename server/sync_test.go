@@ -218,7 +218,7 @@ func TestServerToServer(t *testing.T) {
 func TestSyncStatus(t *testing.T) {
 	c := newCluster(t)
 	a := c.client()
-	if st := a.SyncStatus(); len(st) != 1 || st[0].Online || st[0].URL != c.http.URL {
+	if st := a.SyncStatus(); len(st) != 1 || st[0].Online || st[0].Synced || st[0].URL != c.http.URL {
 		t.Fatalf("before any round: %+v", st)
 	}
 	if _, err := a.Set("/data/tasks/t1", &task, goatdb.Data{"title": "one"}); err != nil {
@@ -235,9 +235,17 @@ func TestSyncStatus(t *testing.T) {
 		mustSync(t, a, "/data/tasks")
 	}
 	st := a.SyncStatus()[0]
-	if !st.Online || st.Pending != 0 || st.LastSync.IsZero() || st.Failures != 0 {
+	if !st.Online || !st.Synced || st.Pending != 0 || st.LastSync.IsZero() || st.Failures != 0 {
 		t.Fatalf("after sync: %+v", st)
 	}
+	// A repository opened since has not had its round yet.
+	if _, err := a.OpenRepo(context.Background(), "/data/other"); err != nil {
+		t.Fatal(err)
+	}
+	if st := a.SyncStatus()[0]; st.Synced {
+		t.Fatalf("synced before /data/other had a round: %+v", st)
+	}
+	mustSync(t, a, "/data/other")
 
 	// The server goes away: the next round fails, and a new edit stays
 	// pending.
@@ -252,7 +260,7 @@ func TestSyncStatus(t *testing.T) {
 		t.Fatal("sync with a closed server succeeded")
 	}
 	st = a.SyncStatus()[0]
-	if st.Online || st.Failures == 0 || st.LastError == "" || st.Pending < 1 {
+	if st.Online || st.Synced || st.Failures == 0 || st.LastError == "" || st.Pending < 1 {
 		t.Fatalf("with the server down: %+v", st)
 	}
 }

@@ -244,13 +244,13 @@ func (h *handle) count(args []js.Value) (any, error) {
 	return h.db.Count(p)
 }
 
-// status() → JSON text {online, pending, lastSync, realtime, error, peer}.
+// status() → JSON text {online, synced, pending, lastSync, realtime, error, peer}.
 func (h *handle) status([]js.Value) (any, error) {
 	st := h.db.SyncStatus()
-	out := map[string]any{"online": false, "pending": 0, "realtime": false, "peer": nil, "lastSync": nil, "error": nil}
+	out := map[string]any{"online": false, "synced": false, "pending": 0, "realtime": false, "peer": nil, "lastSync": nil, "error": nil}
 	if len(st) > 0 {
 		s := st[0]
-		out["online"], out["pending"], out["realtime"], out["peer"] = s.Online, s.Pending, s.Realtime, s.URL
+		out["online"], out["synced"], out["pending"], out["realtime"], out["peer"] = s.Online, s.Synced, s.Pending, s.Realtime, s.URL
 		if !s.LastSync.IsZero() {
 			out["lastSync"] = s.LastSync.UnixMilli()
 		}

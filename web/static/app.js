@@ -93,7 +93,8 @@ render();
 db.onStatus((s) => {
   const el = $('status');
   el.className = 'status ' + (s.online ? 'online' : 'offline');
-  el.textContent = (s.online ? 'online' : 'offline') + (s.pending ? ` · ${s.pending} pending` : ' · synced');
+  const state = s.pending ? `${s.pending} pending` : (s.synced ? 'synced' : 'syncing…');
+  el.textContent = (s.online ? 'online' : 'offline') + ' · ' + state;
 });
 
 // Tests and curious users can reach the database from the console.

@@ -43,6 +43,8 @@ export interface Item {
 export interface SyncStatus {
   /** The last sync round with the server succeeded. */
   online: boolean;
+  /** Every open repository has had a round with the server since it was opened. */
+  synced: boolean;
   /** Commits and edits the server is not known to have yet. */
   pending: number;
   /** The realtime WebSocket channel is open. */

@@ -154,7 +154,7 @@ export class DB {
   /** A live query: see Query. */
   query(spec) { return new Query(this.#h, spec); }
 
-  /** {online, pending, realtime, peer, lastSync, error} of the link to the server. */
+  /** {online, synced, pending, realtime, peer, lastSync, error} of the link to the server. */
   status() {
     const s = JSON.parse(check(this.#h.status()));
     s.lastSync = s.lastSync == null ? null : new Date(s.lastSync);
@@ -167,7 +167,7 @@ export class DB {
     f(this.status());
     this.#statusTimer ??= setInterval(() => {
       const s = this.status();
-      const key = JSON.stringify([s.online, s.pending, s.realtime, s.error]);
+      const key = JSON.stringify([s.online, s.synced, s.pending, s.realtime, s.error]);
       if (key === this.#lastStatus) return;
       this.#lastStatus = key;
       for (const g of this.#statusSubs) g(s);
