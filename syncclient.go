@@ -30,6 +30,9 @@ const (
 	maxBatchRepos = 28
 	// maxSyncRounds bounds an explicit Sync.
 	maxSyncRounds = 50
+	// maxQuietRounds ends an explicit Sync whose peer stays smaller than
+	// this database though nothing moves: it refuses what it lacks.
+	maxQuietRounds = 12
 	// maxOffers is upstream's COMMIT_SUBMIT_RETRY.
 	maxOffers = 10
 )
@@ -343,6 +346,38 @@ func isForbidden(err error) bool {
 	return errors.As(err, &se) && se.code == statusForbidden
 }
 
+// holdsAsMany reports whether the peer's last replies counted at least as
+// many commits as this database holds, for each of repos: then no commit
+// of ours can be missing there.
+func (p *peer) holdsAsMany(repos []string) bool {
+	for _, path := range repos {
+		if path == sessionsRepo {
+			// A client's copy holds its own published session, which the
+			// peer refuses from anyone but a root: it counts for nothing.
+			continue
+		}
+		rp, err := itempath.ParseRepo(path)
+		if err != nil {
+			return false
+		}
+		r, err := p.db.repo(rp)
+		if err != nil {
+			return false
+		}
+		p.mu.Lock()
+		st := p.repos[path]
+		peerSize := -1
+		if st != nil && st.filter != nil {
+			peerSize = st.size
+		}
+		p.mu.Unlock()
+		if peerSize < r.NumCommits() {
+			return false
+		}
+	}
+	return true
+}
+
 // Sync runs sync rounds for the repository at repoPath with every peer
 // until neither side has anything new for the other (or ctx ends), and
 // returns the first error. Background sync does this anyway; Sync is for
@@ -364,6 +399,7 @@ func (db *DB) Sync(ctx context.Context, repoPath string) (SyncStats, error) {
 		if p.RepoPath() != sessionsRepo {
 			repos = append([]string{sessionsRepo}, repos...)
 		}
+		quiet := 0
 		for round := 0; ; round++ {
 			if round == maxSyncRounds {
 				return total, fmt.Errorf("goatdb: Sync %s with %s: still changing after %d rounds", repoPath, pr.url, round)
@@ -381,9 +417,19 @@ func (db *DB) Sync(ctx context.Context, repoPath string) (SyncStats, error) {
 			}
 			// The first round only learns the peer's filter; after that a
 			// round that brings nothing and offers nothing new means both
-			// sides hold all they will take from each other.
+			// sides hold all they will take from each other — unless the
+			// peer's filter claimed a commit it lacks (a false positive),
+			// so that we never offered it. Its size tells: holding all of
+			// ours, it holds at least as many. Otherwise another round,
+			// whose filter has fresh seeds, settles it; a few quiet ones in
+			// a row mean the peer refuses what is missing.
 			if round > 0 && st.Received == 0 && st.Fresh == 0 {
-				break
+				quiet++
+				if quiet >= maxQuietRounds || pr.holdsAsMany(repos) {
+					break
+				}
+			} else {
+				quiet = 0
 			}
 		}
 	}

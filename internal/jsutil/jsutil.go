@@ -49,15 +49,19 @@ func arg0(args []js.Value) js.Value {
 	return args[0]
 }
 
-// Error turns a JavaScript rejection reason into a Go error.
+// Error turns a JavaScript rejection reason into a Go error: "name:
+// message" for an Error object (DOMException names such as
+// "OperationError" say what failed), its string form otherwise.
 func Error(v js.Value) error {
-	if v.Type() == js.TypeObject && v.Get("message").Type() == js.TypeString {
-		return errors.New(v.Get("message").String())
-	}
 	if v.IsUndefined() || v.IsNull() {
 		return errors.New("javascript: rejected without a reason")
 	}
-	return errors.New(v.Call("toString").String())
+	if v.Type() == js.TypeObject {
+		if name, msg := v.Get("name"), v.Get("message"); name.Type() == js.TypeString && msg.Type() == js.TypeString {
+			return errors.New(name.String() + ": " + msg.String())
+		}
+	}
+	return errors.New(js.Global().Get("String").Invoke(v).String())
 }
 
 // Bytes copies a Uint8Array, ArrayBuffer or DataView into a new Go slice.

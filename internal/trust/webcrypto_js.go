@@ -4,6 +4,7 @@ package trust
 
 import (
 	"container/list"
+	"context"
 	"crypto/ecdsa"
 	"encoding/base64"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall/js"
+
+	"goatdb/internal/jsutil"
 )
 
 // WebCrypto (crypto.subtle) signs and verifies for the js/wasm build. In
@@ -145,38 +148,7 @@ func initWebCrypto() {
 // value or its rejection. Never call it from inside a js.FuncOf callback
 // (see Blocking above).
 func (w *webCrypto) await(p js.Value) (js.Value, error) {
-	done := make(chan struct{})
-	var v js.Value
-	var err error
-	then := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) > 0 {
-			v = args[0]
-		}
-		close(done)
-		return nil
-	})
-	catch := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		err = errors.New("rejected")
-		if len(args) > 0 {
-			err = errors.New(describeJSError(args[0]))
-		}
-		close(done)
-		return nil
-	})
-	w.promise.Call("resolve", p).Call("then", then, catch)
-	<-done
-	then.Release()
-	catch.Release()
-	return v, err
-}
-
-func describeJSError(e js.Value) string {
-	if e.Type() == js.TypeObject {
-		if name, msg := e.Get("name"), e.Get("message"); name.Type() == js.TypeString && msg.Type() == js.TypeString {
-			return name.String() + ": " + msg.String()
-		}
-	}
-	return js.Global().Get("String").Invoke(e).String()
+	return jsutil.Await(context.Background(), w.promise.Call("resolve", p), nil)
 }
 
 // call calls crypto.subtle[method]; see jsCall.
@@ -435,7 +407,7 @@ func (w *webCrypto) wait(b *pendingBatch) (valid, decided []bool) {
 				firstErr = errors.New("no verification started")
 			}
 		} else if firstErr == nil {
-			firstErr = errors.New(describeJSError(r.Get("reason")))
+			firstErr = jsutil.Error(r.Get("reason"))
 		}
 	}
 	if firstErr != nil {
